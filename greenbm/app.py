@@ -1,0 +1,125 @@
+"""Application factory: configuration, database, extensions, blueprints, CLI and errors."""
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from greenbm import db, i18n, security
+from greenbm.config import load_config
+from greenbm.extensions import babel, csrf, limiter, login_manager
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the Flask application."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config(config))
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    Path(app.config["EVIDENCE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+    if app.config["AUTO_MIGRATE"]:
+        from greenbm.migrate import upgrade
+
+        upgrade(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from greenbm.accounts.auth import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from greenbm.accounts import bp as accounts_bp
+    from greenbm.catalog import bp as catalog_bp
+    from greenbm.catalog import manufacturer_bp
+    from greenbm.certification import bp as certification_bp
+    from greenbm.procurement import bp as procurement_bp
+
+    app.register_blueprint(i18n.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(manufacturer_bp)
+    app.register_blueprint(certification_bp)
+    app.register_blueprint(procurement_bp)
+
+    @app.get("/")
+    def home():
+        from greenbm.catalog.services import catalogue_overview
+        from greenbm.db import get_session
+
+        return render_template("home.html", overview=catalogue_overview(session=get_session()))
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = _("The form has expired or did not come from this site. Reload it and try again.")
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            400: _("The request could not be understood."),
+            403: _("You are not allowed to do that."),
+            404: _("There is nothing here."),
+            405: _("That action is not available here."),
+            413: _("The file is too large."),
+            429: _("Too many attempts. Wait a minute and try again."),
+        }
+        message = messages.get(exc.code, exc.description)
+        return render_template("error.html", code=exc.code, message=message), exc.code
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        message = _("Something went wrong on our side. The error has been logged.")
+        return render_template("error.html", code=500, message=message), 500
+
+
+def _register_cli(app: Flask) -> None:
+    from greenbm.accounts.cli import users_cli
+    from greenbm.migrate import db_cli
+    from greenbm.seeds.loader import seed_command
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_command)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from greenbm.accounts.divisions import division_name
+    from greenbm.catalog.units import format_unit
+
+    app.jinja_env.globals.update(
+        localized=i18n.localized,
+        current_language=i18n.current_language,
+        division_name=division_name,
+        format_unit=format_unit,
+        current_user=current_user,
+    )

@@ -1,0 +1,123 @@
+"""Evidence files: PDF-only uploads stored under the instance folder with random names."""
+
+import hashlib
+import io
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from sqlmodel import Session, select
+
+from greenbm.accounts.models import User
+from greenbm.catalog.models import EvidenceFile, EvidenceKind
+from greenbm.catalog.services import own_product, require_manufacturer
+from greenbm.errors import Invalid, NotFound
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def _safe_name(filename: str) -> str:
+    # Keep only the last path component: a name is shown, never used as a path.
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:255] or "evidence.pdf"
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """Return whether the bytes are a readable PDF with at least one page."""
+    if data.lstrip()[:5] != b"%PDF-":
+        return False
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return False
+
+
+def store_evidence(
+    *,
+    session: Session,
+    actor: User,
+    product_id: int,
+    kind: str,
+    stream: BinaryIO,
+    filename: str,
+    evidence_dir: str,
+    test_date: date | None = None,
+) -> EvidenceFile:
+    """Check and store an uploaded PDF for a product; nothing is kept if any check fails."""
+    product = own_product(session=session, actor=actor, product_id=product_id)
+    errors: dict[str, list[str]] = {}
+    if kind not in EvidenceKind.__members__.values():
+        errors["kind"] = [_("Choose the kind of document.")]
+    if kind == EvidenceKind.TYPE_TEST_REPORT and test_date is None:
+        errors["test_date"] = [_("Enter the date of the type test.")]
+    if test_date and test_date > date.today():
+        errors["test_date"] = [_("The test date cannot be in the future.")]
+    data = stream.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        errors["file"] = [_("The file is larger than 20 MB.")]
+    elif not data:
+        errors["file"] = [_("The file is empty.")]
+    elif not looks_like_pdf(data):
+        errors["file"] = [_("Only PDF files are accepted, and this file is not a PDF.")]
+    if errors:
+        raise Invalid(errors)
+    stored_name = secrets.token_hex(16) + ".pdf"
+    folder = Path(evidence_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Write to a temporary name and rename: a reader never sees half a file.
+    partial = folder / (stored_name + ".part")
+    with open(partial, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(partial, folder / stored_name)
+    evidence = EvidenceFile(
+        manufacturer_id=product.manufacturer_id,
+        product_id=product.id,
+        kind=kind,
+        original_name=_safe_name(filename),
+        stored_name=stored_name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        test_date=test_date,
+        uploaded_by_id=actor.id,
+    )
+    session.add(evidence)
+    session.flush()
+    return evidence
+
+
+def product_evidence(*, session: Session, product_id: int) -> list[EvidenceFile]:
+    """Return a product's evidence files, newest first."""
+    query = select(EvidenceFile).where(EvidenceFile.product_id == product_id)
+    return list(session.exec(query.order_by(EvidenceFile.uploaded_at.desc())).all())
+
+
+def own_evidence(
+    *, session: Session, actor: User, evidence_id: int, evidence_dir: str
+) -> tuple[EvidenceFile, Path]:
+    """Return the actor's evidence file and its path, or raise NotFound."""
+    org_id = require_manufacturer(actor)
+    evidence = session.get(EvidenceFile, evidence_id)
+    if evidence is None or evidence.manufacturer_id != org_id:
+        raise NotFound()
+    path = Path(evidence_dir) / evidence.stored_name
+    if not path.is_file():
+        raise NotFound()
+    return evidence, path
+
+
+def delete_evidence(*, session: Session, actor: User, evidence_id: int, evidence_dir: str) -> Path:
+    """Delete the evidence record; return the file's path, for the caller to remove after commit."""
+    evidence, path = own_evidence(
+        session=session, actor=actor, evidence_id=evidence_id, evidence_dir=evidence_dir
+    )
+    session.delete(evidence)
+    session.flush()
+    return path

@@ -1,0 +1,176 @@
+"""Forms of the registry: plants, energy figures, products (per category), evidence, import."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from greenbm.catalog.energy import ENERGY_METRICS
+from greenbm.catalog.models import (
+    CapacityKind,
+    Category,
+    CategoryIndicator,
+    CategoryVariant,
+    EvidenceKind,
+    GwpProvenance,
+)
+from greenbm.catalog.plants import CAPACITY_UNITS
+from greenbm.catalog.units import format_unit
+
+PROVENANCE_CHOICES = [
+    (GwpProvenance.VERIFIED_EPD.value, _l("Third-party verified EPD")),
+    (GwpProvenance.VERIFIED_LCA.value, _l("Verified LCA")),
+    (GwpProvenance.SELF_DECLARED.value, _l("Self-declared calculation")),
+    (GwpProvenance.DEFAULT_FACTOR.value, _l("Default factor (GB/T 51366)")),
+]
+
+EVIDENCE_CHOICES = [
+    (EvidenceKind.TYPE_TEST_REPORT.value, _l("Type-test report (CMA laboratory)")),
+    (EvidenceKind.EPD.value, _l("Environmental product declaration (EPD)")),
+    (EvidenceKind.EMISSION_MONITORING.value, _l("Emission monitoring report")),
+    (EvidenceKind.MANAGEMENT_SYSTEM.value, _l("Management-system certificate")),
+    (EvidenceKind.OTHER.value, _l("Other")),
+]
+
+
+def not_in_future(form, field) -> None:
+    """Reject a date later than today."""
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("The date cannot be in the future."))
+
+
+class PlantForm(FlaskForm):
+    """A production site."""
+
+    name = StringField(_l("Plant name"), validators=[InputRequired(), Length(max=200)])
+    division_code = SelectField(_l("Division"), validators=[InputRequired()])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    capacity_kind = SelectField(
+        _l("Capacity measures"),
+        choices=[
+            (CapacityKind.CLINKER.value, _l("Clinker")),
+            (CapacityKind.PRODUCT.value, _l("Product")),
+        ],
+        default=CapacityKind.PRODUCT.value,
+    )
+    capacity = FloatField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=0.001, message=_l("Must be greater than 0."))],
+    )
+    capacity_unit = SelectField(
+        _l("Capacity unit"), choices=[(u, format_unit(u)) for u in CAPACITY_UNITS]
+    )
+
+
+class EnergyFigureForm(FlaskForm):
+    """One yearly energy figure of a plant."""
+
+    year = IntegerField(
+        _l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=date.today().year)]
+    )
+    metric = SelectField(
+        _l("Figure"),
+        choices=[(m.code, f"{m.label} ({format_unit(m.unit)})") for m in ENERGY_METRICS.values()],
+    )
+    value = FloatField(_l("Value"), validators=[InputRequired()])
+
+
+class ProductFormBase(FlaskForm):
+    """The fields every product has; indicator fields are added per category."""
+
+    plant_id = SelectField(_l("Plant"), coerce=int, validators=[InputRequired()])
+    name_zh = StringField(
+        _l("Product name (Chinese)"), validators=[InputRequired(), Length(max=200)]
+    )
+    name_en = StringField(_l("Product name (English)"), validators=[Optional(), Length(max=200)])
+    series = StringField(_l("Series / brand"), validators=[Optional(), Length(max=100)])
+    model_spec = StringField(_l("Model / specification"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    declared_unit = SelectField(_l("Declared unit"))
+    gwp_a1a3 = FloatField(
+        _l("GWP, cradle to gate (A1–A3)"),
+        validators=[
+            InputRequired(),
+            NumberRange(min=0.000001, message=_l("The GWP must be greater than 0 kgCO2e.")),
+        ],
+    )
+    gwp_provenance = SelectField(_l("Source of the GWP figure"), choices=PROVENANCE_CHOICES)
+    epd_programme_operator = StringField(
+        _l("EPD programme operator"), validators=[Optional(), Length(max=200)]
+    )
+    epd_registration_number = StringField(
+        _l("EPD registration number"), validators=[Optional(), Length(max=100)]
+    )
+    epd_issue_date = DateField(_l("EPD issue date"), validators=[Optional(), not_in_future])
+    epd_valid_until = DateField(_l("EPD valid until"), validators=[Optional()])
+
+    def validate_epd_valid_until(self, field) -> None:
+        """Require the validity to end after the issue date."""
+        issued = self.epd_issue_date.data
+        if field.data and issued and field.data <= issued:
+            raise ValidationError(_l("Must be after the EPD issue date."))
+
+
+def product_form_class(
+    category: Category,
+    indicators: list[CategoryIndicator],
+    variants: list[CategoryVariant],
+    localized,
+) -> type[ProductFormBase]:
+    """Return a product form with the category's variant and indicator fields."""
+
+    class ProductForm(ProductFormBase):
+        pass
+
+    if variants:
+        ProductForm.variant = SelectField(
+            localized(category, "variant_name"),
+            choices=[(v.code, localized(v)) for v in variants],
+            validators=[InputRequired()],
+        )
+    for ind in indicators:
+        unit = format_unit(ind.unit)
+        message = _l(
+            "Enter a value from %(min)s to %(max)s %(unit)s.",
+            min=f"{ind.plausible_min:g}",
+            max=f"{ind.plausible_max:g}",
+            unit=unit,
+        )
+        field = FloatField(
+            localized(ind),
+            description=unit,
+            validators=[
+                Optional(),
+                NumberRange(min=ind.plausible_min, max=ind.plausible_max, message=message),
+            ],
+        )
+        setattr(ProductForm, f"ind_{ind.code}", field)
+    return ProductForm
+
+
+class EvidenceForm(FlaskForm):
+    """A PDF attached to a product."""
+
+    kind = SelectField(_l("Kind of document"), choices=EVIDENCE_CHOICES)
+    test_date = DateField(
+        _l("Test date (type-test reports)"), validators=[Optional(), not_in_future]
+    )
+    file = FileField(_l("PDF file, 20 MB at most"), validators=[FileRequired()])
+
+
+class ImportForm(FlaskForm):
+    """An openEPD JSON file to turn into a draft product."""
+
+    category_id = SelectField(_l("Category"), coerce=int)
+    plant_id = SelectField(_l("Plant"), coerce=int)
+    file = FileField(_l("openEPD JSON file"), validators=[FileRequired()])

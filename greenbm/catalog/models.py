@@ -1,0 +1,190 @@
+"""Categories, plants, products, their declared values and their evidence files."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from greenbm.models_base import enum_field, timestamp_field
+
+
+class ProcurementClass(StrEnum):
+    """Whether government projects must buy only green products of a category."""
+
+    MANDATORY = "mandatory"
+    OPTIONAL = "optional"
+
+
+class GwpProvenance(StrEnum):
+    """Where a GWP figure comes from, best first (GB/T 51366-2019 §6.2.4)."""
+
+    VERIFIED_EPD = "verified_epd"
+    VERIFIED_LCA = "verified_lca"
+    SELF_DECLARED = "self_declared"
+    DEFAULT_FACTOR = "default_factor"
+
+
+class ProductStatus(StrEnum):
+    """A draft is visible to its manufacturer only; a published product is public."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class EvidenceKind(StrEnum):
+    """The kinds of document a manufacturer attaches to a product."""
+
+    TYPE_TEST_REPORT = "type_test_report"
+    EPD = "epd"
+    EMISSION_MONITORING = "emission_monitoring"
+    MANAGEMENT_SYSTEM = "management_system"
+    OTHER = "other"
+
+
+class CapacityKind(StrEnum):
+    """What a plant's capacity figure measures."""
+
+    CLINKER = "clinker"
+    PRODUCT = "product"
+
+
+class Category(SQLModel, table=True):
+    """A product family with its declared unit and procurement class."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name_zh: str = Field(max_length=100)
+    name_en: str = Field(max_length=100)
+    declared_unit: str = Field(max_length=20)
+    # Other declared units a product may use (e.g. gypsum binder per t beside board per m²).
+    alternative_units: str = Field(default="", max_length=100)
+    procurement_class: str = enum_field(ProcurementClass)
+    gwp_reference: float | None = None
+    gwp_reference_source: str = Field(default="", max_length=200)
+    gwp_min: float
+    gwp_max: float
+    variant_attribute: str | None = Field(default=None, max_length=40)
+    variant_name_zh: str | None = Field(default=None, max_length=60)
+    variant_name_en: str | None = Field(default=None, max_length=60)
+    position: int = 0
+
+    @property
+    def allowed_units(self) -> list[str]:
+        """Return the declared unit followed by the alternatives."""
+        extra = [u for u in self.alternative_units.split(",") if u]
+        return [self.declared_unit, *extra]
+
+
+class CategoryVariant(SQLModel, table=True):
+    """A value of a category's variant attribute (e.g. a tile water-absorption class)."""
+
+    __table_args__ = (sa.UniqueConstraint("category_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category_id: int = Field(foreign_key="category.id", index=True)
+    code: str = Field(max_length=40)
+    name_zh: str = Field(max_length=60)
+    name_en: str = Field(max_length=60)
+    gwp_reference: float | None = None
+    gwp_reference_source: str = Field(default="", max_length=200)
+    position: int = 0
+
+
+class CategoryIndicator(SQLModel, table=True):
+    """An indicator value every product of the category declares."""
+
+    __table_args__ = (sa.UniqueConstraint("category_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category_id: int = Field(foreign_key="category.id", index=True)
+    code: str = Field(max_length=40)
+    group: str = Field(max_length=20)
+    name_zh: str = Field(max_length=100)
+    name_en: str = Field(max_length=100)
+    unit: str = Field(max_length=30)
+    plausible_min: float
+    plausible_max: float
+    position: int = 0
+
+
+class Plant(SQLModel, table=True):
+    """A production site of a manufacturer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    manufacturer_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    address: str = Field(default="", max_length=300)
+    division_code: str = Field(max_length=6, index=True)
+    capacity: float | None = None
+    capacity_unit: str | None = Field(default=None, max_length=20)
+    capacity_kind: str = enum_field(CapacityKind, default=CapacityKind.PRODUCT)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class PlantEnergyFigure(SQLModel, table=True):
+    """One energy figure of a plant for one year."""
+
+    __table_args__ = (sa.UniqueConstraint("plant_id", "year", "metric"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plant_id: int = Field(foreign_key="plant.id", index=True)
+    year: int
+    metric: str = Field(max_length=40)
+    value: float
+    unit: str = Field(max_length=30)
+
+
+class Product(SQLModel, table=True):
+    """A manufacturer's product with its embodied carbon and indicator values."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    manufacturer_id: int = Field(foreign_key="organisation.id", index=True)
+    plant_id: int = Field(foreign_key="plant.id", index=True)
+    category_id: int = Field(foreign_key="category.id", index=True)
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    series: str = Field(default="", max_length=100)
+    model_spec: str = Field(default="", max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    declared_unit: str = Field(max_length=20)
+    variant: str | None = Field(default=None, max_length=40)
+    gwp_a1a3: float
+    gwp_provenance: str = enum_field(GwpProvenance)
+    epd_programme_operator: str = Field(default="", max_length=200)
+    epd_registration_number: str = Field(default="", max_length=100)
+    epd_issue_date: date | None = None
+    epd_valid_until: date | None = None
+    status: str = enum_field(ProductStatus, default=ProductStatus.DRAFT, index=True)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+    published_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class ProductIndicatorValue(SQLModel, table=True):
+    """A product's declared value for one of its category's indicators."""
+
+    __table_args__ = (sa.UniqueConstraint("product_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True, ondelete="CASCADE")
+    indicator_id: int = Field(foreign_key="categoryindicator.id", index=True)
+    value: float
+    unit: str = Field(max_length=30)
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A PDF attached to a product, stored under the instance folder with a random name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    manufacturer_id: int = Field(foreign_key="organisation.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    kind: str = enum_field(EvidenceKind)
+    original_name: str = Field(max_length=255)
+    stored_name: str = Field(max_length=64, unique=True)
+    size: int
+    sha256: str = Field(max_length=64)
+    test_date: date | None = None
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    uploaded_at: datetime = timestamp_field()

@@ -1,0 +1,55 @@
+"""Configuration read from the environment, with embedded defaults for a local run."""
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_INSTANCE_DIR = PACKAGE_DIR.parent / "instance"
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into the instance."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        # Written with 0600 so another local user cannot forge sessions.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the configuration dict from the environment and optional overrides."""
+    overrides = dict(overrides or {})
+    instance_dir = Path(
+        overrides.get("INSTANCE_DIR") or os.environ.get("INSTANCE_DIR") or DEFAULT_INSTANCE_DIR
+    )
+    config = {
+        "INSTANCE_DIR": str(instance_dir),
+        "DATABASE_URL": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_dir / 'greenbm.sqlite3'}",
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(instance_dir / "index"),
+        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or str(instance_dir / "evidence"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh_CN"),
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh_CN", "en"],
+        "PAGE_SIZE": 20,
+        "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "0") == "1",
+    }
+    config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(Path(config["INSTANCE_DIR"]))
+    return config

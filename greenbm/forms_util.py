@@ -1,0 +1,58 @@
+"""Helpers shared by views: copying domain errors onto forms, safe redirects, pagination."""
+
+from dataclasses import dataclass
+from math import ceil
+
+from flask import request
+from flask_wtf import FlaskForm
+
+from greenbm.errors import Invalid
+
+
+def apply_errors(form: FlaskForm, error: Invalid) -> None:
+    """Attach a service's field errors to the matching form fields (others to the form)."""
+    for field_name, messages in error.errors.items():
+        field = form._fields.get(field_name)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+
+
+def safe_next(default: str) -> str:
+    """Return the `next` parameter if it is a path on this site, else the default."""
+    target = request.values.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@dataclass
+class Page:
+    """One page of a list, with what the pager needs."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least one)."""
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        """Return whether a previous page exists."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Return whether a next page exists."""
+        return self.page < self.pages
+
+
+def page_number() -> int:
+    """Return the requested page number, 1 for anything that is not a positive integer."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1

@@ -1,0 +1,23 @@
+"""Shared column helpers for the SQLModel table models."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def timestamp_field(**kwargs):
+    """Return a timezone-aware timestamp column defaulting to now."""
+    return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+def enum_field(enum: type[StrEnum], **kwargs):
+    """Store a StrEnum as plain text so that adding a member needs no type migration."""
+    width = max(len(m.value) for m in enum)
+    return Field(sa_type=sa.String(max(width, 32)), **kwargs)

@@ -1,0 +1,1 @@
+"""Data files (categories, demo organisations and products) and their idempotent loaders."""
