@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import email_validator
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,8 +14,16 @@ from greenbm.config import load_config
 from greenbm.extensions import babel, csrf, limiter, login_manager
 
 
+def _allow_test_domain() -> None:
+    # email-validator refuses RFC 6761 special-use domains; the demo accounts live under
+    # `.test` (reserved for exactly this), so that one is allowed and the others stay refused.
+    if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the Flask application."""
+    _allow_test_domain()
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,14 @@ from math import ceil
 
 from flask import request
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from greenbm.errors import Invalid
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """Return (value, label) pairs as the SelectChoice objects WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def apply_errors(form: FlaskForm, error: Invalid) -> None:

@@ -1,6 +1,6 @@
 """Language choice: the browser's preference, overridden by the switch in the header."""
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 
 bp = Blueprint("i18n", __name__)
@@ -8,6 +8,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     """Return the locale for this request: the user's switch first, then the browser."""
+    if not has_request_context():  # the CLI and background jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -1,6 +1,7 @@
 """Guizhou's nine prefecture-level divisions (GB/T 2260 codes)."""
 
 from flask_babel import get_locale
+from wtforms.fields.choices import SelectChoice
 
 DIVISIONS: dict[str, tuple[str, str]] = {
     "520100": ("贵阳市", "Guiyang"),
@@ -24,6 +25,6 @@ def division_name(code: str | None) -> str:
     return en if locale is not None and locale.language == "en" else zh
 
 
-def division_choices() -> list[tuple[str, str]]:
-    """Return (code, name) pairs for a select field."""
-    return [(code, division_name(code)) for code in DIVISIONS]
+def division_choices() -> list[SelectChoice]:
+    """Return the divisions as choices of a select field."""
+    return [SelectChoice(code, division_name(code)) for code in DIVISIONS]

@@ -7,6 +7,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from greenbm.accounts.models import OrganisationKind
 from greenbm.accounts.services import MIN_PASSWORD_LENGTH
+from greenbm.forms_util import select_choices
 
 
 class LoginForm(FlaskForm):
@@ -40,7 +41,14 @@ class UserFields(FlaskForm):
     password = PasswordField(
         _l("Password"),
         description=_l("At least %(n)d characters", n=MIN_PASSWORD_LENGTH),
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            InputRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(min)d and at most %(max)d characters."),
+            ),
+        ],
     )
 
 
@@ -58,13 +66,15 @@ class OrganisationForm(OrganisationFields):
 
     kind = SelectField(
         _l("Kind"),
-        choices=[
-            (OrganisationKind.MANUFACTURER.value, _l("Manufacturer")),
-            (OrganisationKind.CERTIFICATION_BODY.value, _l("Certification body")),
-            (OrganisationKind.PROCUREMENT_AGENCY.value, _l("Procurement agency")),
-            (OrganisationKind.CONSTRUCTION_FIRM.value, _l("Construction firm")),
-            (OrganisationKind.ADMINISTRATOR.value, _l("Administrator")),
-        ],
+        choices=select_choices(
+            [
+                (OrganisationKind.MANUFACTURER.value, _l("Manufacturer")),
+                (OrganisationKind.CERTIFICATION_BODY.value, _l("Certification body")),
+                (OrganisationKind.PROCUREMENT_AGENCY.value, _l("Procurement agency")),
+                (OrganisationKind.CONSTRUCTION_FIRM.value, _l("Construction firm")),
+                (OrganisationKind.ADMINISTRATOR.value, _l("Administrator")),
+            ]
+        ),
     )
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email()])
     cert_number_prefix = StringField(

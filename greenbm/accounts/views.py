@@ -22,7 +22,7 @@ from greenbm.accounts.services import (
 from greenbm.db import get_session
 from greenbm.errors import Invalid
 from greenbm.extensions import limiter
-from greenbm.forms_util import Page, apply_errors, page_number, safe_next
+from greenbm.forms_util import Page, apply_errors, page_number, safe_next, select_choices
 
 HOME_OF_ROLE = {
     Role.MANUFACTURER: "manufacturer.products",
@@ -172,7 +172,7 @@ def new_user():
     db = get_session()
     form = NewUserForm()
     orgs = db.exec(select(Organisation).order_by(Organisation.name_zh)).all()
-    form.organisation_id.choices = [(o.id, o.name_zh) for o in orgs]
+    form.organisation_id.choices = select_choices((o.id, o.name_zh) for o in orgs)
     if request.method == "GET" and request.args.get("organisation_id", "").isdigit():
         form.organisation_id.data = int(request.args["organisation_id"])
     if form.validate_on_submit():

@@ -26,21 +26,26 @@ from greenbm.catalog.models import (
 )
 from greenbm.catalog.plants import CAPACITY_UNITS
 from greenbm.catalog.units import format_unit
+from greenbm.forms_util import select_choices
 
-PROVENANCE_CHOICES = [
-    (GwpProvenance.VERIFIED_EPD.value, _l("Third-party verified EPD")),
-    (GwpProvenance.VERIFIED_LCA.value, _l("Verified LCA")),
-    (GwpProvenance.SELF_DECLARED.value, _l("Self-declared calculation")),
-    (GwpProvenance.DEFAULT_FACTOR.value, _l("Default factor (GB/T 51366)")),
-]
+PROVENANCE_CHOICES = select_choices(
+    [
+        (GwpProvenance.VERIFIED_EPD.value, _l("Third-party verified EPD")),
+        (GwpProvenance.VERIFIED_LCA.value, _l("Verified LCA")),
+        (GwpProvenance.SELF_DECLARED.value, _l("Self-declared calculation")),
+        (GwpProvenance.DEFAULT_FACTOR.value, _l("Default factor (GB/T 51366)")),
+    ]
+)
 
-EVIDENCE_CHOICES = [
-    (EvidenceKind.TYPE_TEST_REPORT.value, _l("Type-test report (CMA laboratory)")),
-    (EvidenceKind.EPD.value, _l("Environmental product declaration (EPD)")),
-    (EvidenceKind.EMISSION_MONITORING.value, _l("Emission monitoring report")),
-    (EvidenceKind.MANAGEMENT_SYSTEM.value, _l("Management-system certificate")),
-    (EvidenceKind.OTHER.value, _l("Other")),
-]
+EVIDENCE_CHOICES = select_choices(
+    [
+        (EvidenceKind.TYPE_TEST_REPORT.value, _l("Type-test report (CMA laboratory)")),
+        (EvidenceKind.EPD.value, _l("Environmental product declaration (EPD)")),
+        (EvidenceKind.EMISSION_MONITORING.value, _l("Emission monitoring report")),
+        (EvidenceKind.MANAGEMENT_SYSTEM.value, _l("Management-system certificate")),
+        (EvidenceKind.OTHER.value, _l("Other")),
+    ]
+)
 
 
 def not_in_future(form, field) -> None:
@@ -57,10 +62,12 @@ class PlantForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     capacity_kind = SelectField(
         _l("Capacity measures"),
-        choices=[
-            (CapacityKind.CLINKER.value, _l("Clinker")),
-            (CapacityKind.PRODUCT.value, _l("Product")),
-        ],
+        choices=select_choices(
+            [
+                (CapacityKind.CLINKER.value, _l("Clinker")),
+                (CapacityKind.PRODUCT.value, _l("Product")),
+            ]
+        ),
         default=CapacityKind.PRODUCT.value,
     )
     capacity = FloatField(
@@ -68,7 +75,7 @@ class PlantForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0.001, message=_l("Must be greater than 0."))],
     )
     capacity_unit = SelectField(
-        _l("Capacity unit"), choices=[(u, format_unit(u)) for u in CAPACITY_UNITS]
+        _l("Capacity unit"), choices=select_choices((u, format_unit(u)) for u in CAPACITY_UNITS)
     )
 
 
@@ -80,7 +87,9 @@ class EnergyFigureForm(FlaskForm):
     )
     metric = SelectField(
         _l("Figure"),
-        choices=[(m.code, f"{m.label} ({format_unit(m.unit)})") for m in ENERGY_METRICS.values()],
+        choices=select_choices(
+            (m.code, f"{m.label} ({format_unit(m.unit)})") for m in ENERGY_METRICS.values()
+        ),
     )
     value = FloatField(_l("Value"), validators=[InputRequired()])
 
@@ -135,7 +144,7 @@ def product_form_class(
     if variants:
         ProductForm.variant = SelectField(
             localized(category, "variant_name"),
-            choices=[(v.code, localized(v)) for v in variants],
+            choices=select_choices((v.code, localized(v)) for v in variants),
             validators=[InputRequired()],
         )
     for ind in indicators:

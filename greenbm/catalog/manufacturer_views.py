@@ -61,7 +61,7 @@ from greenbm.catalog.services import (
 from greenbm.catalog.units import format_unit
 from greenbm.db import get_session
 from greenbm.errors import Invalid, NotFound
-from greenbm.forms_util import apply_errors, page_number
+from greenbm.forms_util import apply_errors, page_number, select_choices
 from greenbm.i18n import localized
 
 manufacturer_only = role_required(Role.MANUFACTURER)
@@ -207,10 +207,10 @@ def _product_form(category: Category, product: Product | None = None):
         values = indicator_values(session=db, product_id=product.id)
         data = {f"ind_{code}": row.value for code, row in values.items()}
     form = form_class(obj=product, data=data)
-    form.plant_id.choices = [
+    form.plant_id.choices = select_choices(
         (p.id, p.name) for p in list_own_plants(session=db, actor=current_user)
-    ]
-    form.declared_unit.choices = [(u, format_unit(u)) for u in category.allowed_units]
+    )
+    form.declared_unit.choices = select_choices((u, format_unit(u)) for u in category.allowed_units)
     return form, indicators
 
 
@@ -429,10 +429,12 @@ def import_epd():
     """Create a draft product from an openEPD JSON file."""
     db = get_session()
     form = ImportForm()
-    form.category_id.choices = [(c.id, localized(c)) for c in list_categories(session=db)]
-    form.plant_id.choices = [
+    form.category_id.choices = select_choices(
+        (c.id, localized(c)) for c in list_categories(session=db)
+    )
+    form.plant_id.choices = select_choices(
         (p.id, p.name) for p in list_own_plants(session=db, actor=current_user)
-    ]
+    )
     problems: list[str] = []
     if form.validate_on_submit():
         raw = form.file.data.stream.read(5 * 1024 * 1024 + 1)

@@ -1,0 +1,51 @@
+# Two commands do all the set-up: `make run` serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := greenbm
+
+.PHONY: run test install system-deps test-system-deps translations extract-messages lint serve-prod
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed system-deps translations
+
+system-deps:
+	@bash scripts/system-deps.sh fonts
+
+test-system-deps:
+	@bash scripts/system-deps.sh browser
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d greenbm/translations
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o greenbm/translations/messages.pot greenbm
+	$(BIN)/pybabel update -q -N -i greenbm/translations/messages.pot -d greenbm/translations
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install test-system-deps
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check greenbm tests
+	$(BIN)/ruff format --check greenbm tests
+
+# Production-style: gunicorn with several workers; set DATABASE_URL for PostgreSQL.
+WORKERS ?= 4
+serve-prod: install
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'greenbm:create_app()'
