@@ -122,7 +122,16 @@ def open_cement_form(page: Page) -> None:
 def create_and_publish_product(page: Page, screenshot) -> None:
     open_cement_form(page)
     fill_cement_product(page, gwp="612.4")
+    page.evaluate("window.clicks=[]; document.addEventListener('click', e => window.clicks.push([e.target.tagName, e.target.textContent.slice(0,20), e.clientX, e.clientY]), true); document.addEventListener('submit', e => {e.preventDefault(); window.clicks.push('submit')}, true)")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    screenshot(page, "product-form")
+    print("BEFORE", page.evaluate("[innerWidth, innerHeight, scrollY, document.activeElement.outerHTML.slice(0,80)]"))
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    print("RAF", page.evaluate("[innerWidth, innerHeight, scrollY]"))
     page.get_by_role("button", name="Save").click()
+    print("AFTER", page.evaluate("window.clicks"), page.evaluate("[innerWidth, innerHeight, scrollY]"))
+    print(page.get_by_role("button", name="Save").bounding_box())
+    raise SystemExit
 
     expect(flash(page)).to_contain_text("Product saved as a draft.")
     expect(heading(page)).to_contain_text(PRODUCT_EN)

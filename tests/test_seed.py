@@ -1,0 +1,107 @@
+"""The demo data: valid, spread as the issue asks, loaded idempotently, demo accounts usable."""
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from greenbm.accounts.credit_code import normalize_credit_code
+from greenbm.accounts.models import Organisation, User
+from greenbm.catalog.models import Category, Plant, Product, ProductIndicatorValue
+from greenbm.seeds.loader import DEMO_PASSWORD, load_categories, load_demo
+
+CATEGORY_CODES = {
+    "cement",
+    "concrete",
+    "flat-glass",
+    "ceramic-tile",
+    "sanitary-ceramic",
+    "lime",
+    "fired-brick",
+    "aac-block",
+    "gypsum",
+    "wood-bamboo",
+}
+DEMO_ACCOUNTS = {
+    "manufacturer@demo.test": "manufacturer",
+    "reviewer@demo.test": "reviewer",
+    "buyer@demo.test": "procurement_officer",
+    "contractor@demo.test": "contractor",
+    "admin@demo.test": "administrator",
+}
+
+
+def _count(session, model) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+@pytest.fixture
+def demo(session):
+    load_demo(session, echo=lambda *a, **k: None)
+    session.commit()
+    return session
+
+
+def test_categories_are_the_ten_of_the_domain(session):
+    assert {c.code for c in session.exec(select(Category)).all()} == CATEGORY_CODES
+    cement = session.exec(select(Category).where(Category.code == "cement")).one()
+    assert cement.gwp_reference == 735.0 and cement.procurement_class == "mandatory"
+    lime = session.exec(select(Category).where(Category.code == "lime")).one()
+    assert lime.gwp_reference == 1190.0 and lime.procurement_class == "optional"
+
+
+def test_demo_data_covers_what_the_issue_asks(demo):
+    session = demo
+    manufacturers = session.exec(
+        select(Organisation).where(Organisation.kind == "manufacturer")
+    ).all()
+    assert len({m.division_code for m in manufacturers}) >= 6
+    for org in session.exec(select(Organisation)).all():
+        assert normalize_credit_code(org.credit_code) == org.credit_code
+    kinds = dict(
+        session.exec(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all()
+    )
+    assert kinds["certification_body"] == 2
+    assert kinds["procurement_agency"] == 2
+    assert kinds["construction_firm"] == 2
+    assert kinds["administrator"] == 1
+    assert _count(session, Product) >= 60
+    per_category = dict(
+        session.exec(
+            select(Category.code, func.count())
+            .join(Product, Product.category_id == Category.id)
+            .group_by(Category.code)
+        ).all()
+    )
+    assert set(per_category) == CATEGORY_CODES
+    phosphogypsum = session.exec(
+        select(func.count()).select_from(Product).where(Product.description.contains("磷石膏"))
+    ).one()
+    assert phosphogypsum >= 3
+    for email, role in DEMO_ACCOUNTS.items():
+        assert session.exec(select(User).where(User.email == email)).one().role == role
+
+
+def test_loading_again_changes_nothing(demo):
+    session = demo
+    before = [_count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)]
+    load_categories(session)
+    counts = load_demo(session, echo=lambda *a, **k: None)
+    session.commit()
+    after = [_count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)]
+    assert after == before
+    assert counts["products_created"] == 0
+
+
+@pytest.mark.parametrize("email", sorted(DEMO_ACCOUNTS))
+def test_every_demo_account_signs_in(demo, client, email):
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_seed_command(app, session):
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "Categories: 10." in result.output
+    assert _count(session, Product) >= 60
+    again = app.test_cli_runner().invoke(args=["seed"])
+    assert "0 new products" in again.output
