@@ -13,7 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from greenbm.catalog.energy import ENERGY_METRICS
 from greenbm.catalog.models import (
@@ -54,6 +61,31 @@ def not_in_future(form, field) -> None:
         raise ValidationError(_l("The date cannot be in the future."))
 
 
+def readable_number(form, field) -> None:
+    """Stop checking a number that could not be read: its own error already says why."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def year_until_now(form, field) -> None:
+    """Reject a year before 2000 or after this year (read at each request, not at start-up)."""
+    this_year = date.today().year
+    if field.data is not None and not 2000 <= field.data <= this_year:
+        raise ValidationError(_l("Enter a year from 2000 to %(year)s.", year=this_year))
+
+
+class Between:
+    """Require a number within a range, with a message shown as given (it may contain "%")."""
+
+    def __init__(self, minimum: float, maximum: float, message) -> None:
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+
+    def __call__(self, form, field) -> None:
+        """Reject a value outside the range (NaN included)."""
+        if field.data is not None and not self.minimum <= field.data <= self.maximum:
+            raise ValidationError(self.message)
+
+
 class PlantForm(FlaskForm):
     """A production site."""
 
@@ -72,7 +104,11 @@ class PlantForm(FlaskForm):
     )
     capacity = FloatField(
         _l("Capacity"),
-        validators=[Optional(), NumberRange(min=0.001, message=_l("Must be greater than 0."))],
+        validators=[
+            Optional(),
+            readable_number,
+            NumberRange(min=0.001, message=_l("Must be greater than 0.")),
+        ],
     )
     capacity_unit = SelectField(
         _l("Capacity unit"), choices=select_choices((u, format_unit(u)) for u in CAPACITY_UNITS)
@@ -82,16 +118,14 @@ class PlantForm(FlaskForm):
 class EnergyFigureForm(FlaskForm):
     """One yearly energy figure of a plant."""
 
-    year = IntegerField(
-        _l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=date.today().year)]
-    )
+    year = IntegerField(_l("Year"), validators=[InputRequired(), readable_number, year_until_now])
     metric = SelectField(
         _l("Figure"),
         choices=select_choices(
             (m.code, f"{m.label} ({format_unit(m.unit)})") for m in ENERGY_METRICS.values()
         ),
     )
-    value = FloatField(_l("Value"), validators=[InputRequired()])
+    value = FloatField(_l("Value"), validators=[InputRequired(), readable_number])
 
 
 class ProductFormBase(FlaskForm):
@@ -110,6 +144,7 @@ class ProductFormBase(FlaskForm):
         _l("GWP, cradle to gate (A1–A3)"),
         validators=[
             InputRequired(),
+            readable_number,
             NumberRange(min=0.000001, message=_l("The GWP must be greater than 0 kgCO2e.")),
         ],
     )
@@ -160,7 +195,8 @@ def product_form_class(
             description=unit,
             validators=[
                 Optional(),
-                NumberRange(min=ind.plausible_min, max=ind.plausible_max, message=message),
+                readable_number,
+                Between(ind.plausible_min, ind.plausible_max, message),
             ],
         )
         setattr(ProductForm, f"ind_{ind.code}", field)

@@ -46,6 +46,11 @@ def _check(data: PlantInput) -> None:
         raise Invalid(errors)
 
 
+def _number(value: float) -> str:
+    # Not "g": 10,000,000 MWh must not read "1e+07".
+    return f"{value:,.10g}"
+
+
 def list_own_plants(*, session: Session, actor: User) -> list[Plant]:
     """Return the actor's plants by name."""
     org_id = require_manufacturer(actor)
@@ -97,10 +102,10 @@ def record_energy_figure(
         errors["value"] = [
             _(
                 "%(value)s %(unit)s is outside the plausible range %(min)s–%(max)s.",
-                value=f"{value:g}",
+                value=_number(value),
                 unit=spec.unit,
-                min=f"{spec.minimum:g}",
-                max=f"{spec.maximum:g}",
+                min=_number(spec.minimum),
+                max=_number(spec.maximum),
             )
         ]
     if not 2000 <= year <= date.today().year:

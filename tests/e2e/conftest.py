@@ -103,6 +103,9 @@ def screenshot(request) -> Callable:
 
     def _shot(page, step: str) -> Path:
         path = ARTIFACTS / f"{_slug(request.node.name)}-{next(counter):02d}-{_slug(step)}.png"
+        # A full-page shot resizes the viewport and back; Chromium then scrolls a focused input
+        # into view at the next input event, so the next click would land beside its target.
+        page.evaluate("document.activeElement && document.activeElement.blur()")
         page.screenshot(path=str(path), full_page=True)
         return path
 

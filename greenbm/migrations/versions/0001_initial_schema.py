@@ -120,7 +120,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=False),
-    sa.Column('disabled', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('disabled', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('session_version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
