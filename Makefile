@@ -26,11 +26,12 @@ test-system-deps:
 	@bash scripts/system-deps.sh browser
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d greenbm/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d greenbm/translations
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o greenbm/translations/messages.pot greenbm
-	$(BIN)/pybabel update -q -N -i greenbm/translations/messages.pot -d greenbm/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --ignore-dirs='.* __pycache__' \
+		-o greenbm/translations/messages.pot greenbm
+	$(BIN)/pybabel -q update -N -i greenbm/translations/messages.pot -d greenbm/translations
 
 run: install
 	$(BIN)/flask db upgrade

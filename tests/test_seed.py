@@ -83,11 +83,15 @@ def test_demo_data_covers_what_the_issue_asks(demo):
 
 def test_loading_again_changes_nothing(demo):
     session = demo
-    before = [_count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)]
+    before = [
+        _count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)
+    ]
     load_categories(session)
     counts = load_demo(session, echo=lambda *a, **k: None)
     session.commit()
-    after = [_count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)]
+    after = [
+        _count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)
+    ]
     assert after == before
     assert counts["products_created"] == 0
 

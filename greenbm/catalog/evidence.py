@@ -99,25 +99,31 @@ def product_evidence(*, session: Session, product_id: int) -> list[EvidenceFile]
     return list(session.exec(query.order_by(EvidenceFile.uploaded_at.desc())).all())
 
 
-def own_evidence(
-    *, session: Session, actor: User, evidence_id: int, evidence_dir: str
-) -> tuple[EvidenceFile, Path]:
-    """Return the actor's evidence file and its path, or raise NotFound."""
+def _own_record(*, session: Session, actor: User, evidence_id: int) -> EvidenceFile:
     org_id = require_manufacturer(actor)
     evidence = session.get(EvidenceFile, evidence_id)
     if evidence is None or evidence.manufacturer_id != org_id:
         raise NotFound()
+    return evidence
+
+
+def own_evidence(
+    *, session: Session, actor: User, evidence_id: int, evidence_dir: str
+) -> tuple[EvidenceFile, Path]:
+    """Return the actor's evidence file and its path, or raise NotFound."""
+    evidence = _own_record(session=session, actor=actor, evidence_id=evidence_id)
     path = Path(evidence_dir) / evidence.stored_name
     if not path.is_file():
         raise NotFound()
     return evidence, path
 
 
-def delete_evidence(*, session: Session, actor: User, evidence_id: int, evidence_dir: str) -> Path:
-    """Delete the evidence record; return the file's path, for the caller to remove after commit."""
-    evidence, path = own_evidence(
-        session=session, actor=actor, evidence_id=evidence_id, evidence_dir=evidence_dir
-    )
+def delete_evidence(
+    *, session: Session, actor: User, evidence_id: int, evidence_dir: str
+) -> tuple[EvidenceFile, Path]:
+    """Delete the evidence record; return it and its file's path, for removal after commit."""
+    # No check that the file exists: a record whose file is gone must still be removable.
+    evidence = _own_record(session=session, actor=actor, evidence_id=evidence_id)
     session.delete(evidence)
     session.flush()
-    return path
+    return evidence, Path(evidence_dir) / evidence.stored_name

@@ -119,13 +119,15 @@ class EnergyFigureForm(FlaskForm):
     """One yearly energy figure of a plant."""
 
     year = IntegerField(_l("Year"), validators=[InputRequired(), readable_number, year_until_now])
-    metric = SelectField(
-        _l("Figure"),
-        choices=select_choices(
-            (m.code, f"{m.label} ({format_unit(m.unit)})") for m in ENERGY_METRICS.values()
-        ),
-    )
+    # Choices are built per request (see __init__) so that the labels follow the language.
+    metric = SelectField(_l("Figure"))
     value = FloatField(_l("Value"), validators=[InputRequired(), readable_number])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metric.choices = select_choices(
+            (m.code, f"{m.label} ({format_unit(m.unit)})") for m in ENERGY_METRICS.values()
+        )
 
 
 class ProductFormBase(FlaskForm):

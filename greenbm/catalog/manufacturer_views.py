@@ -197,7 +197,7 @@ def products():
     return render_template("manufacturer/products.html", page=page)
 
 
-def _product_form(category: Category, product: Product | None = None):
+def _product_form(category: Category, product: Product | None = None, **form_kwargs):
     db = get_session()
     indicators = category_indicators(session=db, category_id=category.id)
     variants = category_variants(session=db, category_id=category.id)
@@ -206,7 +206,7 @@ def _product_form(category: Category, product: Product | None = None):
     if product is not None:
         values = indicator_values(session=db, product_id=product.id)
         data = {f"ind_{code}": row.value for code, row in values.items()}
-    form = form_class(obj=product, data=data)
+    form = form_class(obj=product, data=data, **form_kwargs)
     form.plant_id.choices = select_choices(
         (p.id, p.name) for p in list_own_plants(session=db, actor=current_user)
     )
@@ -302,6 +302,10 @@ def edit_product(product_id: int):
             db.commit()
             flash(_("Product saved."), "success")
             return redirect(url_for("manufacturer.product", product_id=product.id))
+    return _edit_page(form, category, product, indicators)
+
+
+def _edit_page(form, category: Category, product: Product, indicators):
     return render_template(
         "manufacturer/product_form.html",
         form=form,
@@ -314,8 +318,12 @@ def edit_product(product_id: int):
 @bp.get("/products/<int:product_id>")
 def product(product_id: int):
     """Show a product with its data, evidence and actions."""
-    db = get_session()
     item = _or_404(own_product, product_id=product_id)
+    return _product_page(item, EvidenceForm(formdata=None))
+
+
+def _product_page(item: Product, evidence_form: EvidenceForm):
+    db = get_session()
     category = db.get(Category, item.category_id)
     variants = {v.code: v for v in category_variants(session=db, category_id=category.id)}
     return render_template(
@@ -327,7 +335,7 @@ def product(product_id: int):
         indicators=category_indicators(session=db, category_id=category.id),
         values=indicator_values(session=db, product_id=item.id),
         evidence=product_evidence(session=db, product_id=item.id),
-        evidence_form=EvidenceForm(formdata=None),
+        evidence_form=evidence_form,
     )
 
 
@@ -341,11 +349,13 @@ def publish(product_id: int):
         abort(404)
     except Invalid as exc:
         db.rollback()
-        for messages in exc.errors.values():
-            for message in messages:
-                flash(message, "error")
+        # Show the edit form with each problem at its field, so the page says what is missing.
+        item = own_product(session=db, actor=current_user, product_id=product_id)
+        category = db.get(Category, item.category_id)
+        form, indicators = _product_form(category, item, formdata=None)
+        apply_errors(form, exc)
         flash(_("Complete the product before publishing it."), "error")
-        return redirect(url_for("manufacturer.edit_product", product_id=product_id))
+        return _edit_page(form, category, item, indicators), 400
     db.commit()
     flash(_("Product published in the catalogue."), "success")
     return redirect(url_for("manufacturer.product", product_id=product_id))
@@ -387,10 +397,7 @@ def upload_evidence(product_id: int):
             db.commit()
             flash(_("Document attached."), "success")
             return redirect(url_for("manufacturer.product", product_id=item.id))
-    for field in form:
-        for message in field.errors:
-            flash(f"{field.label.text}: {message}", "error")
-    return redirect(url_for("manufacturer.product", product_id=item.id))
+    return _product_page(item, form), 400
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -407,21 +414,13 @@ def download_evidence(evidence_id: int):
 @bp.post("/evidence/<int:evidence_id>/delete")
 def remove_evidence(evidence_id: int):
     """Delete one of the company's evidence files."""
-    db = get_session()
-    evidence, _path = _or_404(
-        own_evidence, evidence_id=evidence_id, evidence_dir=current_app.config["EVIDENCE_DIR"]
+    evidence, path = _or_404(
+        delete_evidence, evidence_id=evidence_id, evidence_dir=current_app.config["EVIDENCE_DIR"]
     )
-    product_id = evidence.product_id
-    path = delete_evidence(
-        session=db,
-        actor=current_user,
-        evidence_id=evidence_id,
-        evidence_dir=current_app.config["EVIDENCE_DIR"],
-    )
-    db.commit()
+    get_session().commit()
     path.unlink(missing_ok=True)  # only once the record is gone for good
     flash(_("Document removed."), "success")
-    return redirect(url_for("manufacturer.product", product_id=product_id))
+    return redirect(url_for("manufacturer.product", product_id=evidence.product_id))
 
 
 @bp.route("/products/import", methods=["GET", "POST"])

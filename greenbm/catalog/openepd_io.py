@@ -201,12 +201,26 @@ def _check_declared_unit(
         if units_compatible(unit, candidate):
             return candidate, qty * conversion_factor(unit, candidate)
     expected = ", ".join(f"{format_unit(u)} ({dimension_name(u)})" for u in category_units)
-    message = (
-        "Declared unit %(found)s (%(kind)s) does not match the category unit %(expected)s."
-        if len(category_units) == 1
-        else "Declared unit %(found)s (%(kind)s) matches none of the category units %(expected)s."
-    )
-    problems.append(_(message, found=found, kind=dimension_name(unit), expected=expected))
+    kind = dimension_name(unit)
+    if len(category_units) == 1:
+        problems.append(
+            _(
+                "Declared unit %(found)s (%(kind)s) does not match the category unit %(expected)s.",
+                found=found,
+                kind=kind,
+                expected=expected,
+            )
+        )
+    else:
+        problems.append(
+            _(
+                "Declared unit %(found)s (%(kind)s) matches none of the category units "
+                "%(expected)s.",
+                found=found,
+                kind=kind,
+                expected=expected,
+            )
+        )
     return "", 1.0
 
 

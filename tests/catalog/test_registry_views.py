@@ -235,7 +235,11 @@ def test_plant_form_creates_and_edits_a_plant(maker, session):
     edited = {**PLANT_FORM, "name": "  清镇新基地 ", "capacity": "", "division_code": "522700"}
     assert maker.client.post(f"/manufacturer/plants/{plant.id}", data=edited).status_code == 302
     state = plant_state(session, plant.id)
-    assert (state["name"], state["division_code"], state["capacity"]) == ("清镇新基地", "522700", None)
+    assert (state["name"], state["division_code"], state["capacity"]) == (
+        "清镇新基地",
+        "522700",
+        None,
+    )
     assert state["capacity_unit"] is None
 
 
@@ -253,7 +257,7 @@ ENERGY_CASES = [
         "clinker energy too high",
         {"value": "1040"},
         "value",
-        "1040 kgce/t is outside the plausible range 60–250.",
+        "1,040 kgce/t is outside the plausible range 60–250.",
     ),
     (
         "clinker energy too low",
@@ -351,7 +355,7 @@ PRODUCT_FORMS = {
 }
 
 
-def product_form(category: str, plant_id: int, **changes) -> dict:
+def product_form(category: str, plant_id: int, /, **changes) -> dict:
     """Return valid product form data for the category, with changes (None removes a field)."""
     return _form({"plant_id": str(plant_id), **PRODUCT_FORMS[category]}, changes)
 
@@ -476,7 +480,13 @@ PRODUCT_CASES = [
         "epd_valid_until",
         VERIFIED_EPD_REQUIRED,
     ),
-    ("concrete without variant", "concrete", {"variant": None}, "variant", "This field is required."),
+    (
+        "concrete without variant",
+        "concrete",
+        {"variant": None},
+        "variant",
+        "This field is required.",
+    ),
     ("concrete unknown variant", "concrete", {"variant": "c80"}, "variant", "Not a valid choice."),
     (
         "ceramic tile without variant",
@@ -485,11 +495,35 @@ PRODUCT_CASES = [
         "variant",
         "This field is required.",
     ),
-    ("unit of another category", "cement", {"declared_unit": "m^3"}, "declared_unit", "Not a valid choice."),
-    ("unknown provenance", "cement", {"gwp_provenance": "guess"}, "gwp_provenance", "Not a valid choice."),
+    (
+        "unit of another category",
+        "cement",
+        {"declared_unit": "m^3"},
+        "declared_unit",
+        "Not a valid choice.",
+    ),
+    (
+        "unknown provenance",
+        "cement",
+        {"gwp_provenance": "guess"},
+        "gwp_provenance",
+        "Not a valid choice.",
+    ),
     ("missing Chinese name", "cement", {"name_zh": ""}, "name_zh", "This field is required."),
-    ("plant of another manufacturer", "cement", {"plant_id": OTHER}, "plant_id", "Not a valid choice."),
-    ("plant that does not exist", "cement", {"plant_id": "999999"}, "plant_id", "Not a valid choice."),
+    (
+        "plant of another manufacturer",
+        "cement",
+        {"plant_id": OTHER},
+        "plant_id",
+        "Not a valid choice.",
+    ),
+    (
+        "plant that does not exist",
+        "cement",
+        {"plant_id": "999999"},
+        "plant_id",
+        "Not a valid choice.",
+    ),
 ]
 
 
@@ -771,11 +805,11 @@ def test_evidence_upload_download_and_delete(app, maker, session, product):
     page = maker.client.get(f"/manufacturer/products/{product.id}").get_data(as_text=True)
     assert "Document attached." in page and name in page
 
-    download = maker.client.get(f"/manufacturer/evidence/{evidence.id}")
-    assert download.status_code == 200
-    assert download.data == content
-    assert download.mimetype == "application/pdf"
-    disposition = download.headers["Content-Disposition"]
+    with maker.client.get(f"/manufacturer/evidence/{evidence.id}") as download:
+        assert download.status_code == 200
+        assert download.data == content
+        assert download.mimetype == "application/pdf"
+        disposition = download.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote(name)}" in disposition
 
@@ -841,7 +875,9 @@ def test_import_of_a_valid_file_creates_a_draft(maker, session):
     [("epd_valid_concrete.json", "concrete", 310.2), ("epd_valid_tile.json", "ceramic-tile", 12.5)],
 )
 def test_import_of_a_valid_file_of_a_category_with_variants(maker, session, name, category, gwp):
-    response = import_file(maker.client, session, (DATA / name).read_bytes(), maker.plant.id, category)
+    response = import_file(
+        maker.client, session, (DATA / name).read_bytes(), maker.plant.id, category
+    )
     assert parse(response).problems == []
     assert response.status_code == 302
     assert session.exec(select(Product)).one().gwp_a1a3 == pytest.approx(gwp)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,7 +34,7 @@ TIMEOUT_MS = 10_000
 class LiveServer:
     """The app being served, and the address it is served on."""
 
-    app: object
+    app: Flask
     url: str
 
 
@@ -65,13 +67,6 @@ def browser():
     """Launch Debian's Chromium once for the run; skip (fail on CI) when it is not installed."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} not found: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI must run the end-to-end tests).", pytrace=False)
-        pytest.skip(message)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        message = "the playwright package is missing: pip install -e '.[dev]'"
         if os.environ.get("CI"):
             pytest.fail(f"{message} (CI must run the end-to-end tests).", pytrace=False)
         pytest.skip(message)
