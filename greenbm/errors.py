@@ -21,5 +21,9 @@ class Invalid(DomainError):
         self.errors = errors
 
 
+class Conflict(DomainError):
+    """Someone else changed the object since it was read (optimistic locking)."""
+
+
 class Duplicate(Invalid):
     """A unique value (credit code, e-mail) is already taken."""

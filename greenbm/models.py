@@ -1,6 +1,6 @@
 """Import every table model so that SQLModel.metadata knows the whole schema."""
 
-from greenbm.accounts.models import Organisation, User
+from greenbm.accounts.models import Notification, Organisation, User
 from greenbm.catalog.models import (
     Category,
     CategoryIndicator,
@@ -11,8 +11,29 @@ from greenbm.catalog.models import (
     Product,
     ProductIndicatorValue,
 )
+from greenbm.certification.models import (
+    Application,
+    ApplicationEvent,
+    Certificate,
+    CertificateEvent,
+    CertificateSequence,
+    CriteriaVersion,
+    PrerequisiteJudgement,
+    ReviewedValue,
+    SurveillanceRecord,
+)
 
 __all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Certificate",
+    "CertificateEvent",
+    "CertificateSequence",
+    "CriteriaVersion",
+    "Notification",
+    "PrerequisiteJudgement",
+    "ReviewedValue",
+    "SurveillanceRecord",
     "Category",
     "CategoryIndicator",
     "CategoryVariant",

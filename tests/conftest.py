@@ -11,6 +11,7 @@ from greenbm import create_app
 from greenbm.db import get_session
 from greenbm.extensions import limiter
 from greenbm.migrate import upgrade
+from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.seeds.loader import load_categories
 from tests import factories
 
@@ -45,18 +46,21 @@ def database_url(tmp_path_factory) -> str:
     with app.app_context():
         session = get_session()
         load_categories(session)
+        load_shipped_criteria(session)
         session.commit()
     engine.dispose()
     return url
 
 
 # Reference data loaded once per run; tests that change it must restore it.
-KEPT_TABLES = {"category", "categoryvariant", "categoryindicator"}
+KEPT_TABLES = {"category", "categoryvariant", "categoryindicator", "criteriaversion"}
 
 
 def _empty_tables(engine) -> None:
     # DELETE rather than TRUNCATE: on a handful of rows it is much faster on PostgreSQL.
     with engine.begin() as conn:
+        # Applications and certificates refer to each other: cut that link first.
+        conn.execute(text("UPDATE application SET certificate_id = NULL"))
         for table in reversed(SQLModel.metadata.sorted_tables):
             if table.name not in KEPT_TABLES:
                 conn.execute(table.delete())

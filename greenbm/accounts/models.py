@@ -91,3 +91,14 @@ class User(SQLModel, table=True):
     def get_id(self) -> str:
         """Return the session identifier; it changes when the user is disabled or re-keyed."""
         return f"{self.id}:{self.session_version}"
+
+
+class Notification(SQLModel, table=True):
+    """An in-app message to a user about a change that concerns them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    message: str = Field(sa_type=sa.Text)
+    link: str = Field(default="", max_length=300)
+    created_at: datetime = timestamp_field()
+    read_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -157,6 +157,12 @@ class Product(SQLModel, table=True):
     epd_issue_date: date | None = None
     epd_valid_until: date | None = None
     status: str = enum_field(ProductStatus, default=ProductStatus.DRAFT, index=True)
+    # Summary of the product's current certificate, kept by the certification package through
+    # `catalog.services.set_certification_summary` so that catalogue pages need not import it.
+    cert_number: str | None = Field(default=None, max_length=40)
+    cert_stars: int | None = None
+    cert_status: str | None = Field(default=None, max_length=20, index=True)
+    cert_valid_until: date | None = None
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
     published_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -275,3 +275,21 @@ def catalogue_overview(*, session: Session) -> list[tuple[Category, int]]:
         ).all()
     )
     return [(c, counts.get(c.id, 0)) for c in list_categories(session=session)]
+
+
+def set_certification_summary(
+    session: Session,
+    product_id: int,
+    *,
+    number: str | None,
+    stars: int | None,
+    status: str | None,
+    valid_until: date | None,
+) -> None:
+    """Record the product's current certificate, as shown by catalogue pages and search."""
+    product = session.get(Product, product_id)
+    product.cert_number = number
+    product.cert_stars = stars
+    product.cert_status = status
+    product.cert_valid_until = valid_until
+    session.flush()

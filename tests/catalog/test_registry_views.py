@@ -14,6 +14,8 @@ from openepd.model.epd import Epd
 from pypdf import PdfWriter
 from sqlalchemy import func
 from sqlmodel import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from greenbm.catalog.evidence import MAX_EVIDENCE_BYTES
 from greenbm.catalog.models import (
@@ -132,29 +134,35 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return buffer.getvalue()
 
 
+def post_files(client, url: str, data: dict):
+    """Post a multipart form whose files are given as (bytes, name) pairs."""
+    values = {
+        k: FileStorage(io.BytesIO(v[0]), filename=v[1]) if isinstance(v, tuple) else v
+        for k, v in data.items()
+    }
+    # Encoded in memory: the test client would spool a large body to a temporary file
+    # that it leaves open.
+    boundary, body = encode_multipart(values)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
 def upload(client, product_id: int, content: bytes, filename: str = "report.pdf", **fields):
     """Post an evidence file for a product."""
     data = {"kind": "type_test_report", "test_date": "2026-05-20", **fields}
     if content is not None:
-        data["file"] = (io.BytesIO(content), filename)
-    return client.post(
-        f"/manufacturer/products/{product_id}/evidence",
-        data={k: v for k, v in data.items() if v is not None},
-        content_type="multipart/form-data",
-    )
+        data["file"] = (content, filename)
+    data = {k: v for k, v in data.items() if v is not None}
+    return post_files(client, f"/manufacturer/products/{product_id}/evidence", data)
 
 
 def import_file(client, session, raw: bytes, plant_id: int, category: str = "cement"):
     """Post an openEPD file to the import page."""
-    return client.post(
-        "/manufacturer/products/import",
-        data={
-            "category_id": str(factories.category(session, category).id),
-            "plant_id": str(plant_id),
-            "file": (io.BytesIO(raw), "epd.json"),
-        },
-        content_type="multipart/form-data",
-    )
+    data = {
+        "category_id": str(factories.category(session, category).id),
+        "plant_id": str(plant_id),
+        "file": (raw, "epd.json"),
+    }
+    return post_files(client, "/manufacturer/products/import", data)
 
 
 @pytest.fixture
@@ -972,7 +980,7 @@ def test_import_form_refuses_bad_input(maker, session, other_plant, change, fiel
     data = {
         "category_id": str(factories.category(session, "cement").id),
         "plant_id": str(maker.plant.id),
-        "file": (io.BytesIO((DATA / "epd_valid_cement.json").read_bytes()), "epd.json"),
+        "file": ((DATA / "epd_valid_cement.json").read_bytes(), "epd.json"),
     }
     if change == "no file":
         del data["file"]
@@ -981,9 +989,7 @@ def test_import_form_refuses_bad_input(maker, session, other_plant, change, fiel
     else:
         data["category_id"] = "999999"
     before = counts(session)
-    response = maker.client.post(
-        "/manufacturer/products/import", data=data, content_type="multipart/form-data"
-    )
+    response = post_files(maker.client, "/manufacturer/products/import", data)
     assert response.status_code == 200
     assert parse(response).field_errors == {field: [message]}
     assert counts(session) == before

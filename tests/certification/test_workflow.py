@@ -1,0 +1,324 @@
+"""The certification workflow through the services, on a real database."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfWriter
+from sqlmodel import Session, select
+
+from greenbm.accounts.models import Notification, OrganisationKind
+from greenbm.catalog.evidence import store_evidence
+from greenbm.certification.certificates import (
+    change_status,
+    expire_certificates,
+    issue_certificate,
+    record_surveillance,
+)
+from greenbm.certification.models import (
+    Application,
+    ApplicationEvent,
+    Certificate,
+    CertificateStatus,
+)
+from greenbm.certification.services import (
+    Correction,
+    Judgement,
+    create_application,
+    decide_application,
+    missing_for_application,
+    record_review,
+    request_information,
+    resubmit_application,
+    start_review,
+    submit_application,
+)
+from greenbm.certification.workflow import InvalidTransition
+from greenbm.errors import Conflict, Invalid, NotFound
+from tests import factories
+
+TODAY = date(2026, 11, 24)
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def world(session, tmp_path):
+    """A manufacturer with a complete cement product and its evidence; a body with a reviewer."""
+    maker = factories.make_manufacturer_user(session)
+    product = factories.make_product(session, maker)
+    for kind, test_date in [
+        ("type_test_report", date(2026, 6, 1)),
+        ("emission_monitoring", None),
+        ("management_system", None),
+    ]:
+        store_evidence(
+            session=session,
+            actor=maker,
+            product_id=product.id,
+            kind=kind,
+            stream=io.BytesIO(_pdf()),
+            filename=f"{kind}.pdf",
+            evidence_dir=str(tmp_path),
+            test_date=test_date,
+        )
+    body = factories.make_organisation(
+        session, kind=OrganisationKind.CERTIFICATION_BODY, cert_number_prefix="GZGBM"
+    )
+    reviewer = factories.make_user(session, body)
+    session.commit()
+    return maker, product, body, reviewer
+
+
+def _judge_all(session, reviewer, application):
+    record_review(
+        session=session,
+        actor=reviewer,
+        application_id=application.id,
+        corrections={},
+        judgements={"no_eliminated_process": Judgement(True)},
+    )
+
+
+def _issue(session, application, assessment, actor):
+    return issue_certificate(session, application, assessment, actor, today=TODAY)
+
+
+def test_full_workflow_issues_a_certificate(session, world):
+    maker, product, body, reviewer = world
+    application = create_application(
+        session=session, actor=maker, product_id=product.id, body_id=body.id
+    )
+    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    start_review(session=session, actor=reviewer, application_id=application.id)
+    request_information(
+        session=session,
+        actor=reviewer,
+        application_id=application.id,
+        question="请补充熟料能耗计量记录",
+    )
+    resubmit_application(
+        session=session, actor=maker, application_id=application.id, answer="已上传"
+    )
+    start_review(session=session, actor=reviewer, application_id=application.id)
+    _judge_all(session, reviewer, application)
+    decide_application(
+        session=session,
+        actor=reviewer,
+        application_id=application.id,
+        approve=True,
+        today=TODAY,
+        issue=_issue,
+    )
+    session.commit()
+    certificate = session.get(Certificate, application.certificate_id)
+    # clinker 104 → level 2, cement 86 → 3, waste 18 → 1: the lowest level decides.
+    assert certificate.stars == 1
+    assert certificate.number == "GZGBM-2026-CEM-000001"
+    assert certificate.valid_until == date(2031, 11, 23)
+    states = [
+        e.to_state
+        for e in session.exec(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application.id)
+            .order_by(ApplicationEvent.id)
+        ).all()
+    ]
+    assert states == [
+        "submitted",
+        "under_review",
+        "information_requested",
+        "resubmitted",
+        "under_review",
+        "approved",
+    ]
+    session.refresh(product)
+    assert (product.cert_number, product.cert_stars, product.cert_status) == (
+        certificate.number,
+        1,
+        "valid",
+    )
+    assert session.exec(select(Notification).where(Notification.user_id == maker.id)).all()
+
+
+def test_incomplete_application_lists_what_is_missing(session, world):
+    maker, _product, body, _reviewer = world
+    bare = factories.make_product(session, maker, name_zh="无证据水泥")
+    missing = missing_for_application(session, bare, today=TODAY)
+    assert any("Type-test report" in m for m in missing)
+    application = create_application(
+        session=session, actor=maker, product_id=bare.id, body_id=body.id
+    )
+    with pytest.raises(Invalid) as exc:
+        submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    assert exc.value.errors["completeness"] == missing
+
+
+def test_old_type_test_report_is_not_enough(session, world):
+    maker, product, body, _reviewer = world
+    missing = missing_for_application(session, product, today=date(2027, 7, 1))
+    assert any("older than 12 months" in m for m in missing)
+
+
+def test_manufacturer_cannot_move_past_submitted(session, world):
+    maker, product, body, _reviewer = world
+    application = create_application(
+        session=session, actor=maker, product_id=product.id, body_id=body.id
+    )
+    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    with pytest.raises(InvalidTransition):
+        start_review(session=session, actor=maker, application_id=application.id)
+
+
+def test_reviewer_of_another_body_sees_nothing(session, world):
+    maker, product, body, _reviewer = world
+    other = factories.make_user(
+        session, factories.make_organisation(session, kind=OrganisationKind.CERTIFICATION_BODY)
+    )
+    application = create_application(
+        session=session, actor=maker, product_id=product.id, body_id=body.id
+    )
+    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    with pytest.raises(NotFound):
+        start_review(session=session, actor=other, application_id=application.id)
+
+
+def test_correction_needs_a_reason_and_changes_the_decision(session, world):
+    maker, product, body, reviewer = world
+    application = create_application(
+        session=session, actor=maker, product_id=product.id, body_id=body.id
+    )
+    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    start_review(session=session, actor=reviewer, application_id=application.id)
+    with pytest.raises(Invalid):
+        record_review(
+            session=session,
+            actor=reviewer,
+            application_id=application.id,
+            corrections={"clinker_energy": Correction(125.0)},
+            judgements={},
+        )
+    record_review(
+        session=session,
+        actor=reviewer,
+        application_id=application.id,
+        corrections={"clinker_energy": Correction(125.0, "计量表校准后复核")},
+        judgements={"no_eliminated_process": Judgement(True)},
+    )
+    with pytest.raises(Invalid):  # 125 kgce/t misses the mandatory limit: no star
+        decide_application(
+            session=session,
+            actor=reviewer,
+            application_id=application.id,
+            approve=True,
+            today=TODAY,
+            issue=_issue,
+        )
+    decide_application(
+        session=session,
+        actor=reviewer,
+        application_id=application.id,
+        approve=False,
+        reason="熟料能耗超过限额",
+        today=TODAY,
+        issue=_issue,
+    )
+    assert session.get(Application, application.id).state == "rejected"
+
+
+def test_two_reviewers_deciding_at_once_make_one_certificate(app, session, world):
+    maker, product, body, reviewer = world
+    second = factories.make_user(session, body)
+    application = create_application(
+        session=session, actor=maker, product_id=product.id, body_id=body.id
+    )
+    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    start_review(session=session, actor=reviewer, application_id=application.id)
+    _judge_all(session, reviewer, application)
+    session.commit()
+    engine = app.extensions["db_engine"]
+    with Session(engine) as one, Session(engine) as two:
+        a1 = one.get(Application, application.id)
+        a2 = two.get(Application, application.id)
+        assert a1.lock_version == a2.lock_version
+        decide_application(
+            session=one,
+            actor=one.get(type(reviewer), reviewer.id),
+            application_id=a1.id,
+            approve=True,
+            today=TODAY,
+            issue=_issue,
+        )
+        one.commit()
+        with pytest.raises(Conflict):
+            decide_application(
+                session=two,
+                actor=two.get(type(second), second.id),
+                application_id=a2.id,
+                approve=False,
+                reason="重复",
+                today=TODAY,
+                issue=_issue,
+                lock_version=a2.lock_version,
+            )
+        two.rollback()
+    session.expire_all()
+    assert len(session.exec(select(Certificate)).all()) == 1
+    assert session.get(Application, application.id).state == "approved"
+
+
+def test_lifecycle_surveillance_suspend_revoke_expire(session, world):
+    maker, product, body, reviewer = world
+    application = create_application(
+        session=session, actor=maker, product_id=product.id, body_id=body.id
+    )
+    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    start_review(session=session, actor=reviewer, application_id=application.id)
+    _judge_all(session, reviewer, application)
+    decide_application(
+        session=session,
+        actor=reviewer,
+        application_id=application.id,
+        approve=True,
+        today=TODAY,
+        issue=_issue,
+    )
+    certificate = session.get(Certificate, session.get(Application, application.id).certificate_id)
+    record_surveillance(
+        session=session,
+        actor=reviewer,
+        certificate_id=certificate.id,
+        visited_on=TODAY,
+        result="failed",
+        notes="抽样不合格",
+        today=TODAY,
+    )
+    assert certificate.status == CertificateStatus.SUSPENDED
+    assert session.get(type(product), product.id).cert_status == "suspended"
+    change_status(
+        session=session,
+        actor=reviewer,
+        certificate_id=certificate.id,
+        action="reinstate",
+        reason="整改完成",
+    )
+    assert certificate.status == CertificateStatus.VALID
+    assert expire_certificates(session, today=date(2031, 11, 23)) == []
+    assert [c.number for c in expire_certificates(session, today=date(2031, 11, 24))] == [
+        certificate.number
+    ]
+    assert expire_certificates(session, today=date(2031, 11, 25)) == []  # idempotent
+    with pytest.raises(Invalid):
+        change_status(
+            session=session,
+            actor=reviewer,
+            certificate_id=certificate.id,
+            action="revoke",
+            reason="x",
+        )
