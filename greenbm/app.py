@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from greenbm.catalog import bp as catalog_bp
     from greenbm.catalog import manufacturer_bp
     from greenbm.certification import bp as certification_bp
+    from greenbm.api import api_bp
     from greenbm.procurement import bp as procurement_bp
 
     app.register_blueprint(i18n.bp)
@@ -73,6 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manufacturer_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(procurement_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # read-only JSON for other systems; no cookies needed
 
     @app.get("/")
     def home():
@@ -113,12 +116,14 @@ def _register_errors(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from greenbm.accounts.cli import users_cli
+    from greenbm.certification.cli import certification_cli
     from greenbm.migrate import db_cli
     from greenbm.seeds.loader import seed_command
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(certification_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

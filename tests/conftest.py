@@ -8,10 +8,10 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from greenbm import create_app
+from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_session
 from greenbm.extensions import limiter
 from greenbm.migrate import upgrade
-from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.seeds.loader import load_categories
 from tests import factories
 

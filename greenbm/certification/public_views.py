@@ -1,0 +1,1 @@
+"""public_views of certification (being written)."""

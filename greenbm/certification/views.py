@@ -1,0 +1,1 @@
+"""views of certification (being written)."""
