@@ -23,6 +23,7 @@ from greenbm.catalog.models import (
 )
 from greenbm.catalog.rules import ProductInput, check_product
 from greenbm.catalog.services import category_spec
+from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
 
@@ -238,6 +239,7 @@ def seed_command(demo: bool) -> None:
     with session_scope(get_engine()) as session:
         n = load_categories(session)
         click.echo(f"Categories: {n}.")
+        click.echo(f"Criteria files: {load_shipped_criteria(session)}.")
         if demo:
             counts = load_demo(session)
             click.echo(
