@@ -109,3 +109,26 @@ def test_seed_command(app, session):
     assert _count(session, Product) >= 60
     again = app.test_cli_runner().invoke(args=["seed"])
     assert "0 new products" in again.output
+
+
+def test_demo_certificates_cover_every_category_star_and_status(demo, tmp_path):
+    from datetime import date
+
+    from greenbm.certification.models import Application, Certificate
+    from greenbm.seeds.certification_demo import load_demo_certificates
+
+    session = demo
+    counts = load_demo_certificates(session, str(tmp_path), today=date(2026, 11, 24))
+    session.commit()
+    certificates = session.exec(select(Certificate)).all()
+    assert counts["certificates"] == len(certificates) >= 30
+    assert {c.stars for c in certificates} == {1, 2, 3}
+    codes = {session.get(Category, c.category_id).code for c in certificates}
+    assert codes == CATEGORY_CODES
+    statuses = [c.status for c in certificates]
+    assert {"suspended", "revoked", "expired"} <= set(statuses)
+    assert statuses.count("valid") == len(statuses) - 3
+    waiting = session.exec(select(Application).where(Application.state == "submitted")).all()
+    assert len(waiting) == counts["waiting"] >= 3
+    again = load_demo_certificates(session, str(tmp_path), today=date(2026, 11, 24))
+    assert again == {"certificates": 0, "waiting": 0, "rejected": 0}

@@ -158,10 +158,11 @@ def assess_application(
             )
         else:
             prerequisites[prereq.code] = True if preview else None
+    codes = {ind.code for ind in criteria.indicators}
     return assess(
         criteria,
         variant=product.variant,
-        values=values,
+        values={code: value for code, value in values.items() if code in codes},
         prerequisites=prerequisites,
         declared_unit=product.declared_unit,
     )

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
@@ -26,6 +27,7 @@ from greenbm.catalog.services import category_spec
 from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
+from greenbm.seeds.certification_demo import load_demo_certificates
 
 SEEDS_DIR = Path(__file__).parent
 DEMO_PASSWORD = "demo1234"
@@ -245,4 +247,11 @@ def seed_command(demo: bool) -> None:
             click.echo(
                 f"Demo data: {counts['organisations']} organisations, "
                 f"{counts['products_created']} new products."
+            )
+            certified = load_demo_certificates(
+                session, current_app.config["EVIDENCE_DIR"], today=date.today()
+            )
+            click.echo(
+                f"Demo certification: {certified['certificates']} new certificates, "
+                f"{certified['waiting']} applications waiting, {certified['rejected']} rejected."
             )
