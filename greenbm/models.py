@@ -10,6 +10,7 @@ from greenbm.catalog.models import (
     PlantEnergyFigure,
     Product,
     ProductIndicatorValue,
+    SearchOutbox,
 )
 from greenbm.certification.models import (
     Application,
@@ -33,6 +34,7 @@ __all__ = [
     "Notification",
     "PrerequisiteJudgement",
     "ReviewedValue",
+    "SearchOutbox",
     "SurveillanceRecord",
     "Category",
     "CategoryIndicator",

@@ -194,3 +194,15 @@ class EvidenceFile(SQLModel, table=True):
     test_date: date | None = None
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = timestamp_field()
+
+
+class SearchOutbox(SQLModel, table=True):
+    """A product whose search document must be refreshed, written in the changing transaction.
+
+    Each instance's indexer applies the rows in id order and remembers the last id it applied
+    (in its own index directory), so several instances can follow one database.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(index=True)  # no foreign key: a deleted product is still removed
+    created_at: datetime = timestamp_field()

@@ -15,6 +15,7 @@ from greenbm.catalog.models import (
     Product,
     ProductIndicatorValue,
     ProductStatus,
+    SearchOutbox,
 )
 from greenbm.catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
 from greenbm.errors import Invalid, NotAllowed, NotFound
@@ -37,6 +38,11 @@ EDITABLE_FIELDS = (
     "epd_issue_date",
     "epd_valid_until",
 )
+
+
+def queue_for_index(session: Session, product_id: int) -> None:
+    """Record, in the caller's transaction, that the product's search document is stale."""
+    session.add(SearchOutbox(product_id=product_id))
 
 
 def require_manufacturer(actor: User) -> int:
@@ -165,6 +171,7 @@ def create_product(
     session.add(product)
     session.flush()
     _store_indicator_values(session, product, data.indicator_values)
+    queue_for_index(session, product.id)
     session.flush()
     return product
 
@@ -181,6 +188,7 @@ def update_product(
         setattr(product, name, getattr(data, name))
     product.updated_at = utcnow()
     _store_indicator_values(session, product, data.indicator_values)
+    queue_for_index(session, product.id)
     session.flush()
     return product
 
@@ -202,6 +210,7 @@ def publish_product(*, session: Session, actor: User, product_id: int) -> Produc
     product.status = ProductStatus.PUBLISHED
     product.published_at = product.published_at or utcnow()
     product.updated_at = utcnow()
+    queue_for_index(session, product.id)
     session.flush()
     return product
 
@@ -211,6 +220,7 @@ def withdraw_product(*, session: Session, actor: User, product_id: int) -> Produ
     product = own_product(session=session, actor=actor, product_id=product_id)
     product.status = ProductStatus.DRAFT
     product.updated_at = utcnow()
+    queue_for_index(session, product.id)
     session.flush()
     return product
 
@@ -292,4 +302,5 @@ def set_certification_summary(
     product.cert_stars = stars
     product.cert_status = status
     product.cert_valid_until = valid_until
+    queue_for_index(session, product_id)
     session.flush()

@@ -153,11 +153,17 @@ def _lifecycle_examples(session: Session, today: date) -> None:
     )
     reviewer = _user_of(session, revoked.body_id, Role.REVIEWER)
     change_status(
-        session=session, actor=reviewer, certificate_id=revoked.id, action="suspend",
+        session=session,
+        actor=reviewer,
+        certificate_id=revoked.id,
+        action="suspend",
         reason="拒绝接受监督检查",
     )
     change_status(
-        session=session, actor=reviewer, certificate_id=revoked.id, action="revoke",
+        session=session,
+        actor=reviewer,
+        certificate_id=revoked.id,
+        action="revoke",
         reason="暂停期满未整改",
     )
     # An older certificate whose five years have run out.

@@ -23,7 +23,7 @@ from greenbm.catalog.models import (
     ProductStatus,
 )
 from greenbm.catalog.rules import ProductInput, check_product
-from greenbm.catalog.services import category_spec
+from greenbm.catalog.services import category_spec, queue_for_index
 from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
@@ -198,6 +198,7 @@ def _product(session: Session, org: Organisation, plants: dict, item: dict, cate
     )
     session.add(product)
     session.flush()
+    queue_for_index(session, product.id)
     indicators = {
         i.code: i
         for i in session.exec(
