@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed system-deps translations
 
 system-deps:
-	@bash scripts/system-deps.sh fonts
+	@bash scripts/system-deps.sh runtime
 
 test-system-deps:
 	@bash scripts/system-deps.sh browser

@@ -1,12 +1,167 @@
-"""The JSON API under /api/v1: one blueprint that each domain package adds its routes to."""
+"""The JSON API under /api/v1: one blueprint that each domain package adds its routes to.
 
-from flask import Blueprint, jsonify
+Every route is added through `api_get`, which documents it at the same time, so the OpenAPI
+document at /api/v1/openapi.json lists exactly the endpoints that exist; response schemas are
+registered with `api_schema` and the tests validate real responses against them.
+"""
+
+import copy
+import re
+from collections.abc import Callable
+
+from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+API_PREFIX = "/api/v1"
+OPENAPI_VERSION = "3.1.0"
+API_VERSION = "1.0.0"
+
+api_bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+
+_schemas: dict[str, dict] = {}
+_paths: dict[str, dict[str, dict]] = {}
+_RULE_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+_PARAMETER_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
+
+
+def schema_ref(name: str) -> dict:
+    """Return a JSON reference to a registered component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def api_schema(name: str, schema: dict) -> dict:
+    """Register a component schema under a name and return a reference to it."""
+    if name in _schemas and _schemas[name] != schema:
+        raise ValueError(f"API schema {name!r} is already registered differently")
+    _schemas[name] = schema
+    return schema_ref(name)
+
+
+ERROR = api_schema(
+    "Error",
+    {
+        "type": "object",
+        "description": "Every error answer of the API.",
+        "additionalProperties": False,
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "The HTTP status name."},
+            "message": {"type": "string", "description": "What went wrong, in English."},
+        },
+    },
+)
+
+_ERROR_DESCRIPTIONS = {404: "Not found.", 400: "Bad request."}
+
+
+def _openapi_path(rule: str, descriptions: dict[str, str]) -> tuple[str, list[dict]]:
+    parameters = []
+    for match in _RULE_PARAMETER.finditer(rule):
+        name = match["name"]
+        parameters.append(
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "description": descriptions.get(name, name),
+                "schema": _PARAMETER_TYPES.get(match["converter"] or "", {"type": "string"}),
+            }
+        )
+    path = _RULE_PARAMETER.sub(lambda m: "{" + m["name"] + "}", rule)
+    return API_PREFIX + path, parameters
+
+
+def api_get(
+    rule: str,
+    *,
+    operation_id: str,
+    summary: str,
+    response: dict,
+    description: str = "",
+    tags: tuple[str, ...] = (),
+    parameters: dict[str, str] | None = None,
+    errors: tuple[int, ...] = (404,),
+) -> Callable:
+    """Add a GET route to the API blueprint and describe it in the OpenAPI document.
+
+    `response` is the JSON schema (usually a `schema_ref`) of the 200 answer; `parameters`
+    describes the path parameters by name; `errors` lists the statuses answered with `Error`.
+    """
+    path, path_parameters = _openapi_path(rule, parameters or {})
+    responses = {"200": {"description": "OK", **_json_content(response)}}
+    for code in errors:
+        responses[str(code)] = {
+            "description": _ERROR_DESCRIPTIONS.get(code, "Error."),
+            **_json_content(ERROR),
+        }
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": list(tags),
+        "responses": responses,
+    }
+    if description:
+        operation["description"] = description
+    if path_parameters:
+        operation["parameters"] = path_parameters
+
+    def decorator(view: Callable) -> Callable:
+        _paths.setdefault(path, {})["get"] = operation
+        return api_bp.get(rule, endpoint=operation_id)(view)
+
+    return decorator
+
+
+def _json_content(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict:
+    """Return the OpenAPI 3.1 document of every registered endpoint and schema."""
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Guizhou green building materials API",
+            "version": API_VERSION,
+            "description": "Read-only access to certificates and certification criteria.",
+        },
+        "paths": copy.deepcopy(dict(sorted(_paths.items()))),
+        "components": {"schemas": copy.deepcopy(dict(sorted(_schemas.items())))},
+    }
 
 
 @api_bp.errorhandler(HTTPException)
 def _json_error(exc: HTTPException):
     """Answer API errors in JSON, never with an HTML page."""
     return jsonify({"error": exc.name, "message": exc.description}), exc.code
+
+
+@api_get(
+    "/openapi.json",
+    operation_id="openapi",
+    summary="This document: the OpenAPI 3.1 description of the API.",
+    response=api_schema(
+        "OpenApiDocument",
+        {
+            "type": "object",
+            "required": ["openapi", "info", "paths", "components"],
+            "properties": {
+                "openapi": {"type": "string", "const": OPENAPI_VERSION},
+                "info": {"type": "object"},
+                "paths": {"type": "object"},
+                "components": {"type": "object"},
+            },
+        },
+    ),
+    tags=("meta",),
+    errors=(),
+)
+def openapi():
+    """Return the OpenAPI document."""
+    return jsonify(openapi_document())
+
+
+@api_bp.route("/<path:unknown>", methods=["GET", "HEAD"])
+def _unknown(unknown: str):
+    """Answer unknown API paths with a JSON 404 (a routing 404 would get the HTML page)."""
+    abort(404, description=f"No API endpoint {request.path}.")

@@ -1,5 +1,7 @@
 """Forms of the certification workflow: applying, answering, the review queue, review, decision."""
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -8,16 +10,36 @@ from wtforms.widgets import HiddenInput
 
 from greenbm.catalog.forms import readable_number
 from greenbm.certification.criteria import IndicatorCriterion, PrerequisiteCriterion
-from greenbm.certification.models import ApplicationState
+from greenbm.certification.models import ApplicationKind, ApplicationState
 from greenbm.forms_util import select_choices
 
 S = ApplicationState
+STATE_LABELS = {
+    S.DRAFT: _l("Draft"),
+    S.SUBMITTED: _l("Submitted"),
+    S.UNDER_REVIEW: _l("Under review"),
+    S.INFORMATION_REQUESTED: _l("Information requested"),
+    S.RESUBMITTED: _l("Resubmitted"),
+    S.APPROVED: _l("Approved"),
+    S.REJECTED: _l("Rejected"),
+}
+KIND_LABELS = {
+    ApplicationKind.INITIAL: _l("Initial certification"),
+    ApplicationKind.RENEWAL: _l("Renewal"),
+    ApplicationKind.CHANGE: _l("Change"),
+}
 # The states a reviewer's queue can show; the default shows the ones waiting for the reviewer.
 QUEUE_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.RESUBMITTED)
 WAITING_FOR_REVIEWER = (S.SUBMITTED, S.UNDER_REVIEW, S.RESUBMITTED)
 
 APPROVE, REJECT, REQUEST_INFORMATION = "approve", "reject", "request_information"
 PASSED, NOT_PASSED = "yes", "no"
+
+
+def finite(form, field) -> None:
+    """Reject NaN and infinity, which no threshold can be compared with."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
 
 
 class LockedForm(FlaskForm):
@@ -100,7 +122,7 @@ class QueueFilterForm(FlaskForm):
 def review_form_class(
     indicators: list[IndicatorCriterion], prerequisites: list[PrerequisiteCriterion], localized
 ) -> type[LockedForm]:
-    """Return the review form: a confirmed value and reason per indicator, a verdict per prerequisite.
+    """Return the review form: value and reason per indicator, verdict and reason per prerequisite.
 
     Field names follow the error keys of `record_review`, so its errors land on their fields.
     """
@@ -114,7 +136,7 @@ def review_form_class(
             f"value_{ind.code}",
             FloatField(
                 _l("Confirmed value of %(name)s", name=localized(ind)),
-                validators=[Optional(), readable_number],
+                validators=[Optional(), readable_number, finite],
             ),
         )
         setattr(

@@ -1,9 +1,9 @@
-"""Certificate PDFs: a Jinja template rendered by WeasyPrint, with a fetcher locked to static files."""
+"""Certificate PDFs: a Jinja template rendered by WeasyPrint, fetching only static files."""
 
 import mimetypes
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
 import segno
@@ -32,19 +32,11 @@ REQUIRED_FIELDS = (
     "stars",
     "status",
     "holder_name_zh",
-    "holder_name_en",
-    "holder_address",
     "holder_credit_code",
     "manufacturer_name_zh",
-    "manufacturer_address",
     "factory_name",
-    "factory_address",
     "product_name_zh",
-    "product_name_en",
-    "series",
-    "model_spec",
     "category_name_zh",
-    "category_name_en",
     "standard",
     "certification_mode",
     "gwp_a1a3",
@@ -53,6 +45,18 @@ REQUIRED_FIELDS = (
     "issued_on",
     "valid_until",
     "body_name_zh",
+)
+# Printed when present; the catalogue stores these as "" when unknown, so None or "" prints
+# a dash or nothing rather than refusing to issue the certificate.
+OPTIONAL_TEXT = (
+    "holder_name_en",
+    "holder_address",
+    "manufacturer_address",
+    "factory_address",
+    "product_name_en",
+    "series",
+    "model_spec",
+    "category_name_en",
     "body_name_en",
 )
 
@@ -112,7 +116,8 @@ class StaticOnlyFetcher(URLFetcher):
         # resolve() collapses ".." and follows symlinks, so the containment check below
         # catches both a "../" escape and a symlink that points out of the static folder.
         try:
-            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
+            # url2pathname percent-decodes once; decoding twice would turn %252e into ".".
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
         except (OSError, RuntimeError) as exc:
             raise FetchRefused(f"Certificate rendering may not fetch {url!r}.") from exc
         if not path.is_relative_to(self.static_root) or not path.is_file():
@@ -172,6 +177,7 @@ def certificate_view(context: dict, *, base_url: str) -> dict:
         raise ValueError(f"Unknown gwp_provenance {context['gwp_provenance']!r}.")
     if context["status"] not in STATUS_LABELS:
         raise ValueError(f"Unknown status {context['status']!r}.")
+    context = {**context, **{key: context.get(key) or "" for key in OPTIONAL_TEXT}}
     url = verify_url(base_url, context["number"])
     change_date = context.get("change_date")
     return {

@@ -20,7 +20,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-# RFC 5280 caps a CN at 64 characters, one short of "... Signing (self-signed)": the
+# RFC 5280 caps a CN at 64 characters and "... Signing (self-signed)" has 65, so
 # "self-signed" goes into the organisational unit instead.
 SIGNER_CN = "Guizhou Green Building Material Certificate Signing"
 SIGNER_OU = "Self-signed"
@@ -49,13 +49,20 @@ class SignatureCheck:
     intact: bool  # the signed bytes hash to what the signature says
     valid: bool  # intact, cryptographically sound, trusted and not modified afterwards
     covers_whole_file: bool  # nothing was appended after the signature
-    signer: str  # the signing certificate's subject, empty when there is none
+    signer: str  # the signing certificate's common name, empty when there is none
     problem: str = ""  # why the check failed before pyHanko could report, if it did
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the PDF is exactly what was signed: valid and nothing appended."""
+        # pyHanko calls a signature valid even with bytes appended after it (an incremental
+        # update it deems harmless); a certificate should be byte-for-byte what was issued.
+        return self.valid and self.covers_whole_file
 
 
 def _check_readable(path: Path, what: str) -> None:
     if not path.is_file():
-        raise SigningError(f"The configured signing {what} {path} does not exist.")
+        raise SigningError(f"The configured signing {what} {path} does not exist or is not a file.")
     try:
         with path.open("rb") as fh:
             fh.read(1)

@@ -182,6 +182,38 @@ def test_watermark_marks_a_certificate_that_is_not_valid():
     assert "撤销" in pdf_text(data) and "REVOKED" in pdf_text(data)
 
 
+LONG_ADDRESS = (
+    "贵州省黔南布依族苗族自治州都匀市经济开发区绿色建材产业园区创新大道 1888 号综合楼 3 层 301 室"
+)
+
+
+def test_long_content_still_fits_on_one_page():
+    context = sample_context(
+        holder_address=LONG_ADDRESS,
+        manufacturer_address=LONG_ADDRESS,
+        factory_address=LONG_ADDRESS,
+        product_name_en="Ordinary Portland cement for general construction, bagged and in bulk",
+        change_date=date(2027, 1, 1),
+    )
+    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+    assert len(PdfReader(BytesIO(data)).pages) == 1
+    assert squashed(LONG_ADDRESS) in pdf_text(data)
+
+
+def test_content_too_long_for_one_page_is_refused():
+    context = sample_context(holder_address=LONG_ADDRESS * 8)
+    with pytest.raises(ValueError, match="does not fit on one A4 page"):
+        render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+
+
+def test_optional_text_may_be_empty():
+    context = sample_context(
+        holder_name_en=None, holder_address="", series="", model_spec=None, body_name_en=""
+    )
+    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+    assert "—/—" in pdf_text(data)  # series / model, unknown
+
+
 def test_view_rejects_bad_context():
     with pytest.raises(ValueError, match="stars"):
         certificate_view(sample_context(stars=4), base_url=BASE_URL)
@@ -250,6 +282,7 @@ def test_fetcher_refuses_dot_dot_escapes_symlinks_out_and_missing_files(static_t
         f"file://{static_tree}/../secret.txt",
         f"file://{static_tree}/css/../../secret.txt",
         f"file://{static_tree}/%2e%2e/secret.txt",
+        f"file://{static_tree}/%252e%252e/secret.txt",  # decoded once only: a missing name
         (static_tree / "leak.txt").as_uri(),  # a symlink pointing out of the static folder
         (static_tree / "css").as_uri(),  # a directory, not a file
         (static_tree / "missing.css").as_uri(),
@@ -270,7 +303,7 @@ def test_real_static_folder_is_served():
 
 def test_signature_validates(signed, identity):
     check = verify_pdf_signature(signed, identity)
-    assert check.intact and check.valid and check.covers_whole_file, check
+    assert check.intact and check.valid and check.covers_whole_file and check.ok, check
     assert check.signer == SIGNER_CN
     # Signing must not disturb what the certificate says.
     assert "GZGBM-2026-CEM-000123" in pdf_text(signed)
@@ -297,6 +330,11 @@ def test_signature_breaks_when_a_signed_byte_changes(signed, identity, where):
     assert not check.intact or check.problem
     if where == "header":
         assert check.intact is False and not check.problem
+
+
+def test_bytes_appended_after_the_signature_are_noticed(signed, identity):
+    check = verify_pdf_signature(signed + b"\n%appended\n", identity)
+    assert check.intact and not check.covers_whole_file and not check.ok
 
 
 def test_signature_from_another_key_is_not_trusted(signed, tmp_path):
@@ -376,6 +414,8 @@ def test_missing_configured_paths_give_a_clear_error(tmp_path):
         ensure_signing_identity(str(tmp_path), key_path=str(missing), cert_path=str(cert_path))
     with pytest.raises(SigningError, match="certificate .*nowhere.pem does not exist"):
         ensure_signing_identity(str(tmp_path), key_path=str(key_path), cert_path=str(missing))
+    with pytest.raises(SigningError, match="not a file"):
+        ensure_signing_identity(str(tmp_path), key_path=str(tmp_path), cert_path=str(cert_path))
     with pytest.raises(SigningError, match="both"):
         ensure_signing_identity(str(tmp_path), key_path=str(key_path))
 

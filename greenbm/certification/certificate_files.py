@@ -1,0 +1,106 @@
+"""A certificate's live status, its printable context, and its signed PDF cached in the instance."""
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from greenbm.certification import pdf
+from greenbm.certification.models import Certificate, CertificateStatus
+from greenbm.certification.signing import SigningIdentity, ensure_signing_identity, sign_pdf
+
+St = CertificateStatus
+PDF_DIR_NAME = "certificates"
+KEY_LENGTH = 20  # hex digits of the cache key in a file name
+
+
+def live_status(certificate: Certificate, today: date | None = None) -> str:
+    """Return the status as of today, counting a certificate past its date as expired."""
+    # Expired at once, even before the nightly `flask certification expire` records it.
+    today = today or date.today()
+    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
+        return St.EXPIRED
+    return certificate.status
+
+
+def certificate_context(certificate: Certificate, *, today: date | None = None) -> dict:
+    """Return what the certificate prints: its snapshot plus number, stars, status and dates."""
+    return {
+        **json.loads(certificate.snapshot),
+        "number": certificate.number,
+        "stars": certificate.stars,
+        "status": live_status(certificate, today),
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "change_date": certificate.change_date,
+    }
+
+
+def signing_identity(config: Mapping) -> SigningIdentity:
+    """Return the configured signing key and certificate, else the pair kept in the instance."""
+    return ensure_signing_identity(
+        config["INSTANCE_DIR"],
+        key_path=config.get("SIGNING_KEY_PATH") or None,
+        cert_path=config.get("SIGNING_CERT_PATH") or None,
+    )
+
+
+def _cache_key(context: dict, base_url: str, identity: SigningIdentity) -> str:
+    """Hash everything that changes the file: what it prints, the URL, the template, the key."""
+    template = (pdf.TEMPLATES_DIR / pdf.TEMPLATE_NAME).read_bytes()
+    material = json.dumps(
+        {
+            "context": context,
+            "base_url": base_url,
+            "template": hashlib.sha256(template).hexdigest(),
+            "signer": hashlib.sha256(identity.cert_path.read_bytes()).hexdigest(),
+        },
+        sort_keys=True,
+        default=str,  # dates
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # readers see the old file or the whole new one, never half
+
+
+def certificate_pdf(
+    certificate: Certificate,
+    config: Mapping,
+    *,
+    static_dir: str,
+    base_url: str,
+    today: date | None = None,
+) -> bytes:
+    """Return the certificate's signed PDF, rendering and signing it only when it changed.
+
+    The file is cached under `<INSTANCE_DIR>/certificates/`, named by a hash of everything it
+    shows (so a reissue, a status change or another base URL renders anew); older files of the
+    same certificate are removed.
+    """
+    context = certificate_context(certificate, today=today)
+    identity = signing_identity(config)
+    folder = Path(config["INSTANCE_DIR"]) / PDF_DIR_NAME
+    stem = re.sub(r"[^A-Za-z0-9-]", "_", certificate.number)
+    path = folder / f"{stem}-{_cache_key(context, base_url, identity)}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    rendered = pdf.render_certificate_pdf(context, static_dir=static_dir, base_url=base_url)
+    reason = f"Green building-material certificate {certificate.number}"
+    signed = sign_pdf(rendered, identity, reason=reason)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, signed)
+    own = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{{KEY_LENGTH}}}\.pdf")
+    for stale in folder.glob(f"{stem}-*.pdf"):
+        if stale != path and own.fullmatch(stale.name):
+            stale.unlink(missing_ok=True)
+    return signed
