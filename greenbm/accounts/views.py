@@ -27,6 +27,7 @@ from greenbm.forms_util import Page, apply_errors, page_number, safe_next, selec
 HOME_OF_ROLE = {
     Role.MANUFACTURER: "manufacturer.products",
     Role.ADMINISTRATOR: "accounts.organisations",
+    Role.REVIEWER: "certification.review_queue",
 }
 
 
