@@ -29,6 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.config["EVIDENCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("PASSWORD_HASH_FAST"):
+        from greenbm.accounts.passwords import use_fast_hashing
+
+        use_fast_hashing()
     db.init_app(app)
     babel.init_app(
         app,
@@ -62,10 +66,10 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from greenbm.accounts import bp as accounts_bp
+    from greenbm.api import api_bp
     from greenbm.catalog import bp as catalog_bp
     from greenbm.catalog import manufacturer_bp
     from greenbm.certification import bp as certification_bp
-    from greenbm.api import api_bp
     from greenbm.procurement import bp as procurement_bp
 
     app.register_blueprint(i18n.bp)
@@ -102,7 +106,10 @@ def _register_errors(app: Flask) -> None:
             403: _("You are not allowed to do that."),
             404: _("There is nothing here."),
             405: _("That action is not available here."),
-            413: _("The file is too large."),
+            413: _(
+                "The upload is too large: evidence files may be at most 20 MB. "
+                "Go back and choose a smaller file."
+            ),
             429: _("Too many attempts. Wait a minute and try again."),
         }
         message = messages.get(exc.code, exc.description)

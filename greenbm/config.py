@@ -34,7 +34,9 @@ def load_config(overrides: dict | None = None) -> dict:
         or f"sqlite:///{instance_dir / 'greenbm.sqlite3'}",
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(instance_dir / "index"),
         "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or str(instance_dir / "evidence"),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # The request may be a little larger than the 20 MB evidence limit (form fields and
+        # multipart framing), so that the service, not the server, answers a too-large file.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "21")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,

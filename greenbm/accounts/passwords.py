@@ -5,7 +5,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_dummy_hash = _hasher.hash("not-a-real-password")
+
+
+def use_fast_hashing() -> None:
+    """Switch to cheap argon2 parameters; for the test suite only (PASSWORD_HASH_FAST)."""
+    global _hasher, _dummy_hash
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _dummy_hash = _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -16,6 +23,6 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Return whether the password matches; spends the same effort for unknown users."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False

@@ -220,4 +220,9 @@ class ImportForm(FlaskForm):
 
     category_id = SelectField(_l("Category"), coerce=int)
     plant_id = SelectField(_l("Plant"), coerce=int)
+    # openEPD has no field for the class some categories grade by (concrete strength class,
+    # tile water absorption), so the manufacturer names it here.
+    variant = SelectField(
+        _l("Class (concrete and ceramic tile only)"), validators=[Optional()], default=""
+    )
     file = FileField(_l("openEPD JSON file"), validators=[FileRequired()])

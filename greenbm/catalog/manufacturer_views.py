@@ -434,6 +434,14 @@ def import_epd():
     form.plant_id.choices = select_choices(
         (p.id, p.name) for p in list_own_plants(session=db, actor=current_user)
     )
+    form.variant.choices = select_choices(
+        [("", "—")]
+        + [
+            (v.code, f"{localized(c)}: {localized(v)}")
+            for c in list_categories(session=db)
+            for v in category_variants(session=db, category_id=c.id)
+        ]
+    )
     problems: list[str] = []
     if form.validate_on_submit():
         raw = form.file.data.stream.read(5 * 1024 * 1024 + 1)
@@ -446,6 +454,7 @@ def import_epd():
                 category_id=form.category_id.data,
                 plant_id=form.plant_id.data,
                 raw=raw,
+                variant=form.variant.data,
             )
         except NotFound:
             abort(404)

@@ -11,7 +11,13 @@ from greenbm.errors import Invalid
 
 
 def import_product(
-    *, session: Session, actor: User, category_id: int, plant_id: int, raw: bytes
+    *,
+    session: Session,
+    actor: User,
+    category_id: int,
+    plant_id: int,
+    raw: bytes,
+    variant: str | None = None,
 ) -> Product:
     """Create a draft product from an openEPD file; raise Invalid listing every problem."""
     category = get_category(session=session, category_id=category_id)
@@ -25,6 +31,7 @@ def import_product(
         description=imported.description,
         model_spec=imported.model_spec,
         declared_unit=imported.declared_unit,
+        variant=variant or None,
         gwp_a1a3=imported.gwp_a1a3,
         gwp_provenance=GwpProvenance.VERIFIED_EPD,
         epd_programme_operator=imported.epd_programme_operator,
