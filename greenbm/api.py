@@ -54,7 +54,7 @@ ERROR = api_schema(
 _ERROR_DESCRIPTIONS = {404: "Not found.", 400: "Bad request."}
 
 
-def _openapi_path(rule: str, descriptions: dict[str, str]) -> tuple[str, list[dict]]:
+def _openapi_path(rule: str, details: dict[str, dict]) -> tuple[str, list[dict]]:
     parameters = []
     for match in _RULE_PARAMETER.finditer(rule):
         name = match["name"]
@@ -63,8 +63,8 @@ def _openapi_path(rule: str, descriptions: dict[str, str]) -> tuple[str, list[di
                 "name": name,
                 "in": "path",
                 "required": True,
-                "description": descriptions.get(name, name),
                 "schema": _PARAMETER_TYPES.get(match["converter"] or "", {"type": "string"}),
+                **details.get(name, {}),
             }
         )
     path = _RULE_PARAMETER.sub(lambda m: "{" + m["name"] + "}", rule)
@@ -79,13 +79,14 @@ def api_get(
     response: dict,
     description: str = "",
     tags: tuple[str, ...] = (),
-    parameters: dict[str, str] | None = None,
+    parameters: dict[str, dict] | None = None,
     errors: tuple[int, ...] = (404,),
 ) -> Callable:
     """Add a GET route to the API blueprint and describe it in the OpenAPI document.
 
     `response` is the JSON schema (usually a `schema_ref`) of the 200 answer; `parameters`
-    describes the path parameters by name; `errors` lists the statuses answered with `Error`.
+    adds to each path parameter's object by name (description, example); `errors` lists the
+    statuses answered with `Error`.
     """
     path, path_parameters = _openapi_path(rule, parameters or {})
     responses = {"200": {"description": "OK", **_json_content(response)}}
@@ -133,7 +134,12 @@ def openapi_document() -> dict:
 @api_bp.errorhandler(HTTPException)
 def _json_error(exc: HTTPException):
     """Answer API errors in JSON, never with an HTML page."""
-    return jsonify({"error": exc.name, "message": exc.description}), exc.code
+    response = jsonify({"error": exc.name, "message": exc.description})
+    # Keep the error's own headers (a 405's Allow), but not its HTML content type.
+    response.headers.extend(
+        (name, value) for name, value in exc.get_headers() if name.lower() != "content-type"
+    )
+    return response, exc.code
 
 
 @api_get(

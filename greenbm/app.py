@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import email_validator
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -101,6 +101,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        # Keep the error's own headers (Allow on 405, Retry-After on 429).
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        if request.path.startswith("/api/"):
+            return {"error": exc.name, "message": exc.description}, exc.code, headers
         messages = {
             400: _("The request could not be understood."),
             403: _("You are not allowed to do that."),
@@ -113,7 +117,7 @@ def _register_errors(app: Flask) -> None:
             429: _("Too many attempts. Wait a minute and try again."),
         }
         message = messages.get(exc.code, exc.description)
-        return render_template("error.html", code=exc.code, message=message), exc.code
+        return render_template("error.html", code=exc.code, message=message), exc.code, headers
 
     @app.errorhandler(500)
     def server_error(exc):

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from greenbm.api import api_get, api_schema
 from greenbm.catalog.models import Category
+from greenbm.catalog.services import category_variants
 from greenbm.certification.certificate_files import live_status
 from greenbm.certification.certificates import get_certificate
 from greenbm.certification.criteria import DEFAULT_VARIANT, DIRECTIONS, GROUPS, SOURCES, Criteria
@@ -77,9 +78,9 @@ CERTIFICATE = api_schema(
 _THRESHOLDS = {
     "type": "array",
     "description": "Thresholds for one, two and three stars.",
-    "prefixItems": [{"type": "number"}] * 3,
-    "items": False,
+    "items": {"type": "number"},
     "minItems": 3,
+    "maxItems": 3,
 }
 
 CRITERIA = api_schema(
@@ -166,15 +167,17 @@ def certificate_json(certificate: Certificate) -> dict:
     }
 
 
-def criteria_json(criteria: Criteria) -> dict:
-    """Return the API form of a criteria version."""
+def criteria_json(criteria: Criteria, variant_order: list[str] = ()) -> dict:
+    """Return the API form of a criteria version, variants in the category's display order."""
+    position = {code: i for i, code in enumerate(variant_order)}
+    variants = sorted(criteria.variants, key=lambda code: (position.get(code, len(position)), code))
     return {
         "category": criteria.category,
         "version": criteria.version,
         "title": criteria.title_zh,
         "title_en": criteria.title_en,
         "variant_attribute": criteria.variant_attribute,
-        "variants": list(criteria.variants) or [DEFAULT_VARIANT],
+        "variants": variants or [DEFAULT_VARIANT],
         "prerequisites": [
             {"code": p.code, "name": p.name_zh, "name_en": p.name_en, "check": p.check}
             for p in criteria.prerequisites
@@ -203,7 +206,9 @@ def criteria_json(criteria: Criteria) -> dict:
     summary="A certificate's live status, holder, product and dates.",
     response=CERTIFICATE,
     tags=("certificates",),
-    parameters={"number": "Certificate number, e.g. GZGBM-2026-CEM-000123."},
+    parameters={
+        "number": {"description": "Certificate number.", "example": "GZGBM-2026-CEM-000123"}
+    },
 )
 def certificate(number: str):
     """Return a certificate by its number."""
@@ -220,7 +225,7 @@ def certificate(number: str):
     summary="A category's active certification criteria.",
     response=CRITERIA,
     tags=("criteria",),
-    parameters={"category": "Category code, e.g. cement or ceramic-tile."},
+    parameters={"category": {"description": "Category code.", "example": "ceramic-tile"}},
 )
 def criteria(category: str):
     """Return the active criteria of a category."""
@@ -232,4 +237,5 @@ def criteria(category: str):
         _version, active = active_criteria(session, row.id)
     except NotFound:
         abort(404, description=f"The category {category!r} has no active criteria.")
-    return jsonify(criteria_json(active))
+    order = [v.code for v in category_variants(session=session, category_id=row.id)]
+    return jsonify(criteria_json(active, order))

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -66,9 +67,16 @@ def _cache_key(context: dict, base_url: str, identity: SigningIdentity) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)  # readers see the old file or the whole new one, never half
+    # A temporary name of its own per writer: two requests may render the same file at once.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the PDF is public anyway
+        os.replace(tmp, path)  # readers see the old file or the whole new one, never half
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def certificate_pdf(

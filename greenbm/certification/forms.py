@@ -67,16 +67,17 @@ class DecisionForm(LockedForm):
 
     decision = RadioField(
         _l("Decision"),
-        choices=[
-            (APPROVE, _l("Approve and issue the certificate")),
-            (REJECT, _l("Reject")),
-            (REQUEST_INFORMATION, _l("Ask the manufacturer for information")),
-        ],
+        choices=select_choices(
+            [
+                (APPROVE, _l("Approve and issue the certificate")),
+                (REJECT, _l("Reject")),
+                (REQUEST_INFORMATION, _l("Ask the manufacturer for information")),
+            ]
+        ),
         validators=[InputRequired(message=_l("Choose a decision."))],
     )
     reason = TextAreaField(
-        _l("Reason, or the question for the manufacturer"),
-        validators=[Optional(), Length(max=5000)],
+        _l("Reason, or the question for the manufacturer"), validators=[Length(max=5000)]
     )
 
     def validate_reason(self, field) -> None:

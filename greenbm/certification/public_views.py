@@ -1,5 +1,4 @@
-"""Certificate pages: public verification, PDF download, criteria, and the lifecycle pages of
-reviewers (surveillance, suspension, revocation) and holders (renewal, change)."""
+"""Certificate pages: verification, PDF, criteria, and the reviewer's and holder's lifecycle."""
 
 import json
 from datetime import date
@@ -206,12 +205,19 @@ def criteria_category(code: str):
     variants: dict[str, CategoryVariant] = {
         v.code: v for v in category_variants(session=session, category_id=category.id)
     }
+    # Stored criteria come back with their variants sorted by code: show the category's order.
+    order = [*variants, *sorted(set(criteria.variants) - set(variants))]
+    rows = {
+        ind.code: [v for v in order if v in ind.thresholds] or list(ind.thresholds)
+        for ind in criteria.indicators
+    }
     return render_template(
         "certification/criteria_category.html",
         category=category,
         version=version,
         criteria=criteria,
         variants=variants,
+        variant_rows=rows,
     )
 
 

@@ -14,6 +14,7 @@ from greenbm.accounts.notifications import notify_organisation
 from greenbm.catalog.evidence import product_evidence
 from greenbm.catalog.models import Category, Product
 from greenbm.catalog.services import indicator_values, own_product
+from greenbm.certification.certificates import check_follow_up, holder_certificate
 from greenbm.certification.criteria import Criteria
 from greenbm.certification.criteria_store import active_criteria, criteria_of_version
 from greenbm.certification.models import (
@@ -26,6 +27,7 @@ from greenbm.certification.models import (
 from greenbm.certification.rules import Assessment, assess, assessment_to_dict
 from greenbm.certification.workflow import FINAL_STATES, apply_transition
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
+from greenbm.models_base import utcnow
 
 S = ApplicationState
 
@@ -199,6 +201,12 @@ def create_application(
 ) -> Application:
     """Open a draft application for the actor's product with a certification body."""
     product = own_product(session=session, actor=actor, product_id=product_id)
+    if kind != ApplicationKind.INITIAL:
+        # Renewal and change continue a certificate the actor holds, for the same product.
+        certificate = holder_certificate(session, actor, certificate_id or 0)
+        if certificate.product_id != product.id:
+            raise NotFound()
+        check_follow_up(certificate, kind, date.today())
     body = session.get(Organisation, body_id)
     if body is None or body.kind != OrganisationKind.CERTIFICATION_BODY:
         raise Invalid({"body_id": [_("Choose a certification body.")]})
@@ -390,8 +398,8 @@ def record_review(
         row.reason = judgement.reason.strip()
         row.reviewer_id = actor.id
         session.add(row)
-    # Touch the application so that a concurrent decision on the old data conflicts.
-    application.updated_at = application.updated_at
+    # Touch the application so that a decision made on the data before this review conflicts.
+    application.updated_at = utcnow()
     session.add(application)
     _flush(session)
     return application

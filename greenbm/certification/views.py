@@ -28,6 +28,7 @@ from greenbm.accounts.notifications import mark_all_read, unread_count
 from greenbm.catalog.evidence import product_evidence
 from greenbm.catalog.models import Category, CategoryVariant, EvidenceFile, Plant, Product
 from greenbm.catalog.services import list_categories, own_product
+from greenbm.catalog.units import format_unit
 from greenbm.certification import bp
 from greenbm.certification.certificates import issue_certificate
 from greenbm.certification.criteria import Criteria
@@ -206,7 +207,34 @@ def _events(session: Session, application_id: int) -> list[tuple[ApplicationEven
     return [(event, _actor_name(user, org)) for event, user, org in rows]
 
 
-def _prerequisite_note(prereq, passed: bool, judgement, preview: bool) -> str:
+def _limit_note(limits: tuple[str, ...], indicators: dict[str, IndicatorRow]) -> str:
+    """Say, in the reader's language, which indicators miss their mandatory limit."""
+    problems = []
+    for code in limits:
+        row = indicators.get(code)
+        if row is None or row.level is None:
+            continue  # not applicable to this product
+        unit = format_unit(row.unit)
+        limit = f"{row.thresholds[0]:g} {unit}"
+        if row.value is None:
+            problems.append(
+                _("%(name)s: no value to compare with %(limit)s", name=row.name, limit=limit)
+            )
+        elif row.level == 0:
+            problems.append(
+                _(
+                    "%(name)s: %(value)s misses the limit %(limit)s",
+                    name=row.name,
+                    value=f"{row.value:g} {unit}",
+                    limit=limit,
+                )
+            )
+    return "; ".join(problems) or _("Within the mandatory limit.")
+
+
+def _prerequisite_note(
+    prereq, passed: bool, judgement, preview: bool, indicators: dict[str, IndicatorRow]
+) -> str:
     if judgement is not None:
         verdict = (
             _("Met, says the reviewer") if judgement.passed else _("Not met, says the reviewer")
@@ -220,7 +248,10 @@ def _prerequisite_note(prereq, passed: bool, judgement, preview: bool) -> str:
         if preview:
             return _("The reviewer judges this; the preview assumes it is met.")
         return _("Not judged yet.")
-    return ""
+    if prereq.limit_indicators:
+        return _limit_note(prereq.limit_indicators, indicators)
+    # The one data check without limits: the GWP with its provenance (see assess_application).
+    return _("Declared.") if passed else _("Not declared.")
 
 
 def _fill_assessment(view: ApplicationPage, assessment: dict, *, preview: bool) -> None:
@@ -243,15 +274,17 @@ def _fill_assessment(view: ApplicationPage, assessment: dict, *, preview: bool) 
         )
         for row in assessment["indicators"]
     )
+    by_code = {row.code: row for row in view.indicators}
     rows = []
     for row in assessment["prerequisites"]:
         prereq = prereqs.get(row["code"])
         note = (
-            _prerequisite_note(prereq, row["passed"], view.judgements.get(row["code"]), preview)
+            _prerequisite_note(
+                prereq, row["passed"], view.judgements.get(row["code"]), preview, by_code
+            )
             if prereq
             else ""
         )
-        # Data checks explain themselves ("clinker_energy: 125 kgce/t misses the limit …").
         rows.append(
             PrerequisiteRow(
                 row["code"],

@@ -1,0 +1,202 @@
+"""The JSON API of certification, and the OpenAPI document checked against real answers."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from greenbm.certification.certificates import change_status
+from tests.certification.test_certificate_views import (
+    issue_test_certificate,
+    make_body,
+    set_dates,
+)
+
+UNKNOWN = "GZGBM-2026-CEM-999999"
+
+
+@pytest.fixture
+def body(session):
+    return make_body(session)
+
+
+@pytest.fixture
+def certificate(session, body):
+    return issue_test_certificate(session, body=body[0], reviewer=body[1])
+
+
+@pytest.fixture
+def document(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def validate(document: dict, path: str, status: int, body) -> None:
+    """Validate an answer against the schema the document gives for the path and status."""
+    responses = document["paths"][path]["get"]["responses"]
+    schema = responses[str(status)]["content"]["application/json"]["schema"]
+    root = {**schema, "components": document["components"]}
+    Draft202012Validator(root, format_checker=FormatChecker()).validate(body)
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+
+def test_certificate_answer(client, session, body, certificate):
+    response = client.get(f"/api/v1/certificates/{certificate.number}")
+    assert response.status_code == 200
+    data = response.get_json()
+    holder = data.pop("holder")
+    assert holder["name"].startswith("测试企业") and holder["name_en"] == ""
+    assert len(holder["uscc"]) == 18 and holder["uscc"].startswith("91520100")
+    assert data == {
+        "number": certificate.number,
+        "status": "valid",
+        "stars": 1,
+        "category": "cement",
+        "product": {
+            "id": certificate.product_id,
+            "name": "P·O 42.5 普通硅酸盐水泥",
+            "name_en": "P.O 42.5 ordinary Portland cement",
+        },
+        "body": {"name": body[0].name_zh, "name_en": ""},
+        "issued_on": date.today().isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "change_date": None,
+    }
+
+
+def test_certificate_answer_follows_the_live_status(client, session, body, certificate):
+    change_status(
+        session=session, actor=body[1], certificate_id=certificate.id, action="suspend", reason="x"
+    )
+    session.commit()
+    assert client.get(f"/api/v1/certificates/{certificate.number}").json["status"] == "suspended"
+    set_dates(session, certificate, valid_until=date.today() - timedelta(days=1))
+    assert client.get(f"/api/v1/certificates/{certificate.number}").json["status"] == "expired"
+
+
+def test_lower_case_number_finds_the_certificate(client, certificate):
+    response = client.get(f"/api/v1/certificates/{certificate.number.lower()}")
+    assert response.status_code == 200 and response.json["number"] == certificate.number
+
+
+def test_unknown_certificate_is_a_json_404(client, certificate):
+    response = client.get(f"/api/v1/certificates/{UNKNOWN}")
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert response.json == {
+        "error": "Not Found",
+        "message": f"No certificate has the number '{UNKNOWN}'.",
+    }
+
+
+# --- criteria -------------------------------------------------------------------------------
+
+
+def test_criteria_of_a_plain_category(client):
+    data = client.get("/api/v1/criteria/cement").json
+    assert (data["category"], data["version"], data["variant_attribute"]) == (
+        "cement",
+        "2026.1",
+        None,
+    )
+    assert data["variants"] == ["default"]
+    codes = [p["code"] for p in data["prerequisites"]]
+    assert "type_test_report" in codes and "no_eliminated_process" in codes
+    clinker = next(i for i in data["indicators"] if i["code"] == "clinker_energy")
+    assert clinker == {
+        "code": "clinker_energy",
+        "group": "energy",
+        "name": "熟料单位产品综合能耗",
+        "name_en": "Clinker comprehensive energy consumption",
+        "unit": "kgce/t",
+        "direction": "at_most",
+        "thresholds": {"default": [117, 107, 100]},
+        "source": "official",
+        "standard": "GB 16780-2021 (levels 3 / 2 / 1)",
+        "weight": 3,
+    }
+    waste = next(i for i in data["indicators"] if i["code"] == "solid_waste_content")
+    assert (waste["direction"], waste["thresholds"], waste["source"], waste["standard"]) == (
+        "at_least",
+        {"default": [10, 20, 30]},
+        "project",
+        None,
+    )
+
+
+def test_criteria_of_a_category_with_variants(client):
+    data = client.get("/api/v1/criteria/ceramic-tile").json
+    assert data["variant_attribute"] == "water_absorption"
+    assert data["variants"] == ["e_le_0_5", "e_0_5_10", "e_gt_10"]
+    energy = next(i for i in data["indicators"] if i["code"] == "tile_energy")
+    assert energy["thresholds"] == {
+        "e_le_0_5": [6.5, 4.9, 4.0],
+        "e_0_5_10": [4.6, 3.7, 3.4],
+        "e_gt_10": [4.5, 3.5, 3.2],
+    }
+    waste = next(i for i in data["indicators"] if i["code"] == "body_waste_content")
+    assert waste["thresholds"] == {"default": [5, 10, 20]}
+
+
+def test_unknown_category_is_a_json_404(client):
+    response = client.get("/api/v1/criteria/marble")
+    assert response.status_code == 404 and response.json["error"] == "Not Found"
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/nothing/here")
+    assert response.status_code == 404 and response.mimetype == "application/json"
+
+
+# --- the OpenAPI document -------------------------------------------------------------------
+
+
+def test_document_lists_every_api_endpoint(app, document):
+    assert document["openapi"] == "3.1.0"
+    documented = set(document["paths"])
+    routed = {
+        re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api._unknown"
+    }
+    assert documented == routed
+    for schema in document["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_every_documented_answer_matches_its_schema(client, certificate, document):
+    calls = {
+        ("/api/v1/certificates/{number}", 200): f"/api/v1/certificates/{certificate.number}",
+        ("/api/v1/certificates/{number}", 404): f"/api/v1/certificates/{UNKNOWN}",
+        ("/api/v1/criteria/{category}", 200): "/api/v1/criteria/cement",
+        ("/api/v1/criteria/{category}", 404): "/api/v1/criteria/marble",
+        ("/api/v1/openapi.json", 200): "/api/v1/openapi.json",
+    }
+    documented = {
+        (path, int(status))
+        for path, operations in document["paths"].items()
+        for status in operations["get"]["responses"]
+    }
+    assert documented == set(calls), "add a call for each documented answer"
+    for (path, status), url in calls.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        validate(document, path, status, response.get_json())
+
+
+@pytest.mark.parametrize("category", ["ceramic-tile", "concrete", "wood-bamboo", "gypsum"])
+def test_criteria_of_every_kind_match_the_schema(client, document, category):
+    response = client.get(f"/api/v1/criteria/{category}")
+    validate(document, "/api/v1/criteria/{category}", 200, response.get_json())
+
+
+def test_schema_rejects_an_answer_that_drifts(client, certificate, document):
+    # The schemas are strict: an undocumented or missing field fails the check above.
+    data = client.get(f"/api/v1/certificates/{certificate.number}").get_json()
+    data["extra"] = 1
+    with pytest.raises(ValidationError, match="Additional properties"):
+        validate(document, "/api/v1/certificates/{number}", 200, data)
