@@ -62,3 +62,10 @@ def page_number() -> int:
     """Return the requested page number, 1 for anything that is not a positive integer."""
     raw = request.args.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def paginate(session, query, count_query, page: int, per_page: int) -> Page:
+    """Return one page of a query's rows; `count_query` counts all of them."""
+    total = session.exec(count_query).one()
+    rows = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(list(rows), page, per_page, total)

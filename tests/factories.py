@@ -1,17 +1,27 @@
-"""Factories that create valid records directly through the services."""
+"""Factories that create valid records directly through the services, and certification worlds."""
 
+import io
 import itertools
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from pypdf import PdfWriter
 from sqlmodel import Session, select
 
 from greenbm.accounts.credit_code import make_credit_code
 from greenbm.accounts.models import Organisation, OrganisationKind, User
 from greenbm.accounts.services import OrganisationData, create_organisation, create_user
-from greenbm.catalog.models import Category, GwpProvenance, Plant, Product
+from greenbm.catalog.evidence import store_evidence
+from greenbm.catalog.models import Category, EvidenceFile, GwpProvenance, Plant, Product
 from greenbm.catalog.plants import PlantInput, create_plant
 from greenbm.catalog.rules import ProductInput
 from greenbm.catalog.services import category_indicators, create_product
+from greenbm.certification.assessment import declared_values
+from greenbm.certification.certificates import issue_certificate
+from greenbm.certification.criteria_store import active_criteria
+from greenbm.certification.models import Application, ApplicationState, Certificate
+from greenbm.certification.rules import assess
+from greenbm.certification.services import create_application, start_review, submit_application
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -108,3 +118,146 @@ def make_product(session: Session, user: User, plant: Plant | None = None, **ove
     return create_product(
         session=session, actor=user, category_id=cement.id, data=cement_input(plant, **overrides)
     )
+
+
+# --- certification ----------------------------------------------------------------------------
+
+# The evidence a cement application needs; only the type-test report carries a test date.
+EVIDENCE_KINDS = ("type_test_report", "emission_monitoring", "management_system")
+
+
+def blank_pdf() -> bytes:
+    """Return a one-page blank PDF."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def attach_evidence(
+    session: Session, user: User, product: Product, evidence_dir: str, *, report_date: date
+) -> list[EvidenceFile]:
+    """Attach every evidence PDF a cement application needs, the type test of `report_date`."""
+    return [
+        store_evidence(
+            session=session,
+            actor=user,
+            product_id=product.id,
+            kind=kind,
+            stream=io.BytesIO(blank_pdf()),
+            filename=f"{kind}.pdf",
+            evidence_dir=evidence_dir,
+            test_date=report_date if kind == "type_test_report" else None,
+        )
+        for kind in EVIDENCE_KINDS
+    ]
+
+
+def make_body(session: Session, prefix: str = "GZGBM", **reviewer) -> tuple[Organisation, User]:
+    """Create a certification body with one reviewer; return (body, reviewer)."""
+    body = make_organisation(
+        session, kind=OrganisationKind.CERTIFICATION_BODY, cert_number_prefix=prefix
+    )
+    return body, make_user(session, body, **reviewer)
+
+
+@dataclass
+class CertificationWorld:
+    """A manufacturer with a complete cement product and its evidence; a body with a reviewer."""
+
+    maker: User
+    product: Product
+    evidence: list[EvidenceFile]
+    body: Organisation
+    reviewer: User
+
+
+def make_certification_world(
+    session: Session,
+    evidence_dir: str,
+    *,
+    report_date: date | None = None,
+    reviewer_name: str = "",
+) -> CertificationWorld:
+    """Create everything an application needs to go through; the type test is 30 days old."""
+    maker = make_manufacturer_user(session)
+    product = make_product(session, maker)
+    report_date = report_date or date.today() - timedelta(days=30)
+    evidence = attach_evidence(session, maker, product, evidence_dir, report_date=report_date)
+    body, reviewer = make_body(session, display_name=reviewer_name)
+    return CertificationWorld(maker, product, evidence, body, reviewer)
+
+
+def submitted_application(
+    session: Session, world: CertificationWorld, *, today: date | None = None
+) -> Application:
+    """Open and submit an application for the world's product through the services."""
+    application = create_application(
+        session=session, actor=world.maker, product_id=world.product.id, body_id=world.body.id
+    )
+    submit_application(
+        session=session, actor=world.maker, application_id=application.id, today=today
+    )
+    return application
+
+
+def application_under_review(
+    session: Session, world: CertificationWorld, *, today: date | None = None
+) -> Application:
+    """Open and submit an application, and start its review, through the services."""
+    application = submitted_application(session, world, today=today)
+    start_review(session=session, actor=world.reviewer, application_id=application.id)
+    return application
+
+
+def issue_test_certificate(
+    session: Session,
+    *,
+    body: Organisation,
+    reviewer: User,
+    maker: User | None = None,
+    issued_on: date | None = None,
+    **product,
+) -> Certificate:
+    """Issue a certificate for a new cement product through issue_certificate, and commit."""
+    maker = maker or make_manufacturer_user(session)
+    item = make_product(session, maker, **product)
+    row, criteria = active_criteria(session, item.category_id)
+    application = create_application(
+        session=session, actor=maker, product_id=item.id, body_id=body.id
+    )
+    # The workflow itself is tested elsewhere: here only its outcome matters.
+    application.criteria_version_id = row.id
+    application.state = ApplicationState.APPROVED
+    assessment = assess(
+        criteria,
+        variant=None,
+        values=declared_values(session, item),
+        prerequisites={p.code: True for p in criteria.prerequisites},
+    )
+    certificate = issue_certificate(
+        session, application, assessment, reviewer, today=issued_on or date.today()
+    )
+    application.certificate_id = certificate.id
+    session.commit()
+    return certificate
+
+
+def set_dates(
+    session: Session,
+    certificate: Certificate,
+    *,
+    valid_until: date | None = None,
+    due: date | None = None,
+    status: str | None = None,
+) -> None:
+    """Change a certificate's dates or status directly in the database, and commit."""
+    if valid_until is not None:
+        certificate.valid_until = valid_until
+    if due is not None:
+        certificate.next_surveillance_due = due
+    if status is not None:
+        certificate.status = status
+    session.add(certificate)
+    session.commit()

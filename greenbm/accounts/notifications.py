@@ -4,6 +4,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from greenbm.accounts.models import Notification, User
+from greenbm.forms_util import Page, paginate
 from greenbm.models_base import utcnow
 
 
@@ -29,16 +30,16 @@ def unread_count(session: Session, user_id: int) -> int:
     ).one()
 
 
-def recent_notifications(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
-    """Return a user's latest notifications, newest first."""
-    return list(
-        session.exec(
-            select(Notification)
-            .where(Notification.user_id == user_id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        ).all()
+def notification_page(session: Session, user_id: int, page: int, per_page: int) -> Page:
+    """Return a page of the user's notifications, newest first."""
+    where = Notification.user_id == user_id
+    query = (
+        select(Notification)
+        .where(where)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
+    count = select(func.count()).select_from(Notification).where(where)
+    return paginate(session, query, count, page, per_page)
 
 
 def mark_all_read(session: Session, user_id: int) -> None:

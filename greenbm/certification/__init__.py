@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("certification", __name__)
 
-from greenbm.certification import api, public_views, views  # noqa: E402,F401
+from greenbm.certification import (  # noqa: E402,F401
+    api,
+    manufacturer_views,
+    notification_views,
+    public_views,
+    review_views,
+    surveillance_views,
+)

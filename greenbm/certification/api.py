@@ -8,8 +8,7 @@ from sqlmodel import select
 from greenbm.api import api_get, api_schema
 from greenbm.catalog.models import Category
 from greenbm.catalog.services import category_variants
-from greenbm.certification.certificate_files import live_status
-from greenbm.certification.certificates import get_certificate
+from greenbm.certification.certificates import get_certificate, live_status
 from greenbm.certification.criteria import DEFAULT_VARIANT, DIRECTIONS, GROUPS, SOURCES, Criteria
 from greenbm.certification.criteria_store import active_criteria
 from greenbm.certification.models import Certificate, CertificateStatus

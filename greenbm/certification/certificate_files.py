@@ -1,4 +1,4 @@
-"""A certificate's live status, its printable context, and its signed PDF cached in the instance."""
+"""A certificate's printable context, and its signed PDF cached in the instance."""
 
 import hashlib
 import json
@@ -10,21 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from greenbm.certification import pdf
-from greenbm.certification.models import Certificate, CertificateStatus
+from greenbm.certification.certificates import live_status
+from greenbm.certification.models import Certificate
 from greenbm.certification.signing import SigningIdentity, ensure_signing_identity, sign_pdf
 
-St = CertificateStatus
 PDF_DIR_NAME = "certificates"
 KEY_LENGTH = 20  # hex digits of the cache key in a file name
-
-
-def live_status(certificate: Certificate, today: date | None = None) -> str:
-    """Return the status as of today, counting a certificate past its date as expired."""
-    # Expired at once, even before the nightly `flask certification expire` records it.
-    today = today or date.today()
-    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
-        return St.EXPIRED
-    return certificate.status
 
 
 def certificate_context(certificate: Certificate, *, today: date | None = None) -> dict:

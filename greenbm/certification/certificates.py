@@ -1,15 +1,15 @@
-"""Use cases of certificates: numbering, issue, surveillance, suspension, revocation, expiry."""
+"""Use cases of certificates: numbering, issue and reissue, finding them, their live status."""
 
 import json
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from greenbm.accounts.models import Organisation, Role, User
-from greenbm.accounts.notifications import notify_organisation
 from greenbm.catalog.models import Category, Plant, Product
 from greenbm.catalog.services import set_certification_summary
 from greenbm.certification.criteria_store import criteria_of_version
@@ -20,17 +20,14 @@ from greenbm.certification.models import (
     CertificateEvent,
     CertificateSequence,
     CertificateStatus,
-    SurveillanceRecord,
-    SurveillanceResult,
 )
 from greenbm.certification.rules import Assessment
-from greenbm.errors import Invalid, NotAllowed, NotFound
+from greenbm.errors import NotFound
+from greenbm.forms_util import Page, paginate
 from greenbm.models_base import utcnow
 
 VALIDITY_YEARS = 5  # [official] certificates are valid for 5 years
 FIRST_SURVEILLANCE_MONTHS = 6  # [official] the first may come about 6 months after issue
-SURVEILLANCE_INTERVAL_MONTHS = 12  # [official] at most 12 months between visits
-RENEWAL_WINDOW_DAYS = 90  # [official] renewal is applied for within 90 days before expiry
 CERTIFICATION_MODE = "文件审核 + 初始工厂检查 + 产品抽样检测 + 获证后监督"
 St = CertificateStatus
 
@@ -108,7 +105,7 @@ def certificate_snapshot(
     }
 
 
-def _event(
+def record_event(
     session: Session,
     certificate: Certificate,
     to_status: str,
@@ -116,6 +113,7 @@ def _event(
     reason: str,
     from_status: str | None,
 ) -> None:
+    """Append a status change to the certificate's public history."""
     session.add(
         CertificateEvent(
             certificate_id=certificate.id,
@@ -127,7 +125,8 @@ def _event(
     )
 
 
-def _summarise(session: Session, certificate: Certificate) -> None:
+def summarise(session: Session, certificate: Certificate) -> None:
+    """Copy the certificate's number, stars, status and date onto its catalogue product."""
     set_certification_summary(
         session,
         certificate.product_id,
@@ -172,8 +171,8 @@ def issue_certificate(
     )
     session.add(certificate)
     session.flush()
-    _event(session, certificate, St.VALID, actor, _("Issued"), None)
-    _summarise(session, certificate)
+    record_event(session, certificate, St.VALID, actor, _("Issued"), None)
+    summarise(session, certificate)
     session.flush()
     return certificate
 
@@ -194,8 +193,8 @@ def _reissue(session, application, assessment, actor, snapshot, today) -> Certif
         reason = _("Changed: %(what)s", what=application.change_description)
     previous = certificate.status
     certificate.status = St.VALID
-    _event(session, certificate, St.VALID, actor, reason, previous)
-    _summarise(session, certificate)
+    record_event(session, certificate, St.VALID, actor, reason, previous)
+    summarise(session, certificate)
     session.flush()
     return certificate
 
@@ -210,140 +209,14 @@ def get_certificate(session: Session, number: str) -> Certificate:
     return certificate
 
 
-def _body_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+def body_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+    """Return a certificate issued by the actor's body, for its reviewers; else raise NotFound."""
     certificate = session.get(Certificate, certificate_id)
     if certificate is None:
         raise NotFound()
     if actor.role != Role.REVIEWER or certificate.body_id != actor.organisation_id:
         raise NotFound()
     return certificate
-
-
-_MOVES = {
-    "suspend": ({St.VALID}, St.SUSPENDED),
-    "reinstate": ({St.SUSPENDED}, St.VALID),
-    "revoke": ({St.VALID, St.SUSPENDED}, St.REVOKED),
-}
-
-
-def change_status(
-    *, session: Session, actor: User, certificate_id: int, action: str, reason: str
-) -> Certificate:
-    """Suspend, reinstate or revoke a certificate of the actor's body, with a reason."""
-    certificate = _body_certificate(session, actor, certificate_id)
-    sources, target = _MOVES[action]
-    if certificate.status not in sources:
-        raise Invalid(
-            {
-                "action": [
-                    _(
-                        "Not possible while the certificate is %(status)s.",
-                        status=certificate.status,
-                    )
-                ]
-            }
-        )
-    if not reason.strip():
-        raise Invalid({"reason": [_("Give the reason.")]})
-    _set_status(session, certificate, target, actor, reason.strip())
-    return certificate
-
-
-def _set_status(
-    session: Session, certificate: Certificate, target: str, actor: User | None, reason: str
-) -> None:
-    previous = certificate.status
-    certificate.status = target
-    certificate.updated_at = utcnow()
-    _event(session, certificate, target, actor, reason, previous)
-    _summarise(session, certificate)
-    notify_organisation(
-        session,
-        certificate.holder_id,
-        _(
-            "Certificate %(number)s is now %(status)s: %(reason)s",
-            number=certificate.number,
-            status=target,
-            reason=reason,
-        ),
-        f"/verify/{certificate.number}",
-    )
-    session.flush()
-
-
-def record_surveillance(
-    *,
-    session: Session,
-    actor: User,
-    certificate_id: int,
-    visited_on: date,
-    result: str,
-    notes: str = "",
-    today: date | None = None,
-) -> SurveillanceRecord:
-    """Record a surveillance visit; a failed or refused one suspends the certificate."""
-    today = today or date.today()
-    certificate = _body_certificate(session, actor, certificate_id)
-    errors = {}
-    if result not in SurveillanceResult.__members__.values():
-        errors["result"] = [_("Choose the result.")]
-    if visited_on > today:
-        errors["visited_on"] = [_("The visit date cannot be in the future.")]
-    if visited_on < certificate.issued_on:
-        errors["visited_on"] = [_("The visit cannot be before the certificate was issued.")]
-    if certificate.status in (St.REVOKED, St.EXPIRED):
-        errors["result"] = [_("The certificate is no longer under surveillance.")]
-    if result != SurveillanceResult.PASSED and not notes.strip():
-        errors["notes"] = [_("Describe what failed.")]
-    if errors:
-        raise Invalid(errors)
-    record = SurveillanceRecord(
-        certificate_id=certificate.id,
-        visited_on=visited_on,
-        result=result,
-        notes=notes.strip(),
-        reviewer_id=actor.id,
-    )
-    session.add(record)
-    certificate.next_surveillance_due = visited_on + relativedelta(
-        months=SURVEILLANCE_INTERVAL_MONTHS
-    )
-    if result != SurveillanceResult.PASSED and certificate.status == St.VALID:
-        _set_status(
-            session,
-            certificate,
-            St.SUSPENDED,
-            actor,
-            _("Surveillance %(result)s: %(notes)s", result=result, notes=notes.strip()),
-        )
-    session.flush()
-    return record
-
-
-def expire_certificates(session: Session, *, today: date | None = None) -> list[Certificate]:
-    """Expire every valid or suspended certificate past its date (running it twice is harmless)."""
-    today = today or date.today()
-    due = session.exec(
-        select(Certificate).where(
-            Certificate.valid_until < today,
-            Certificate.status.in_([St.VALID, St.SUSPENDED]),
-        )
-    ).all()
-    for certificate in due:
-        _set_status(
-            session,
-            certificate,
-            St.EXPIRED,
-            None,
-            _("Expired on %(date)s", date=certificate.valid_until.isoformat()),
-        )
-    return list(due)
-
-
-def renewal_open(certificate: Certificate, today: date) -> bool:
-    """Return whether renewal can be applied for: valid, and within 90 days before expiry."""
-    days_left = (certificate.valid_until - today).days
-    return certificate.status == St.VALID and 0 <= days_left <= RENEWAL_WINDOW_DAYS
 
 
 def holder_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
@@ -358,13 +231,52 @@ def holder_certificate(session: Session, actor: User, certificate_id: int) -> Ce
     return certificate
 
 
-def check_follow_up(certificate: Certificate, kind: str, today: date) -> None:
-    """Raise Invalid unless a renewal or change application may be opened for the certificate."""
-    if kind == ApplicationKind.RENEWAL and not renewal_open(certificate, today):
-        raise Invalid(
-            {"kind": [_("Renewal opens 90 days before expiry, for a valid certificate.")]}
-        )
-    if kind == ApplicationKind.CHANGE and certificate.status != St.VALID:
-        raise Invalid({"kind": [_("Only a valid certificate can be changed.")]})
-    if kind not in (ApplicationKind.RENEWAL, ApplicationKind.CHANGE):
-        raise NotAllowed()
+def live_status(certificate: Certificate, today: date | None = None) -> str:
+    """Return the status as of today, counting a certificate past its date as expired."""
+    # Expired at once, even before the nightly `flask certification expire` records it.
+    today = today or date.today()
+    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
+        return St.EXPIRED
+    return certificate.status
+
+
+def _live_status_is(status: str, today: date):
+    """Return the SQL condition for a live status (see `live_status`)."""
+    past = Certificate.valid_until < today
+    if status == St.EXPIRED:
+        running = Certificate.status.in_([St.VALID, St.SUSPENDED])
+        return or_(Certificate.status == St.EXPIRED, and_(running, past))
+    if status in (St.VALID, St.SUSPENDED):
+        return and_(Certificate.status == status, ~past)
+    return Certificate.status == status
+
+
+def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:
+    count = select(func.count()).select_from(Certificate).where(*where)
+    return paginate(
+        session, select(Certificate).where(*where).order_by(*order), count, page, per_page
+    )
+
+
+def body_certificates(
+    session: Session, actor: User, *, status: str | None, today: date, page: int, per_page: int
+) -> Page:
+    """Return a page of the certificates of the actor's body, newest first, by live status."""
+    where = [Certificate.body_id == actor.organisation_id]
+    if status:
+        where.append(_live_status_is(status, today))
+    order = [Certificate.issued_on.desc(), Certificate.id.desc()]
+    return _certificate_page(session, where, order, page, per_page)
+
+
+def held_certificates(session: Session, actor: User, *, page: int, per_page: int) -> Page:
+    """Return a page of the certificates the actor's manufacturer holds, soonest expiry first."""
+    where = [Certificate.holder_id == actor.organisation_id]
+    order = [Certificate.valid_until, Certificate.id]
+    return _certificate_page(session, where, order, page, per_page)
+
+
+def certificate_events(session: Session, certificate_id: int) -> list[CertificateEvent]:
+    """Return the certificate's public history, oldest first."""
+    query = select(CertificateEvent).where(CertificateEvent.certificate_id == certificate_id)
+    return list(session.exec(query.order_by(CertificateEvent.id)).all())

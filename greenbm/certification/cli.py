@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from greenbm.catalog.models import Category
-from greenbm.certification.certificates import expire_certificates
+from greenbm.certification.certificate_lifecycle import expire_certificates
 from greenbm.certification.criteria import Criteria, CriteriaError, parse_criteria
 from greenbm.certification.criteria_store import active_criteria, store_criteria
 from greenbm.certification.rules import AssessmentError, assess, assessment_to_dict

@@ -98,3 +98,9 @@ def criteria_of_version(session: Session, version_id: int) -> Criteria:
     if row is None:
         raise NotFound()
     return criteria_from_dict(json.loads(row.content))
+
+
+def active_versions(session: Session) -> dict[int, CriteriaVersion]:
+    """Return the active criteria version of every category that has one, by category id."""
+    rows = session.exec(select(CriteriaVersion).where(CriteriaVersion.active)).all()
+    return {row.category_id: row for row in rows}

@@ -1,16 +1,24 @@
-"""Forms of the certification workflow: applying, answering, the review queue, review, decision."""
+"""Forms of certification: applying, answering, queue, review, decision, certificate lifecycle."""
 
 import math
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from greenbm.catalog.forms import readable_number
 from greenbm.certification.criteria import IndicatorCriterion, PrerequisiteCriterion
-from greenbm.certification.models import ApplicationKind, ApplicationState
+from greenbm.certification.models import ApplicationKind, ApplicationState, SurveillanceResult
 from greenbm.forms_util import select_choices
 
 S = ApplicationState
@@ -34,6 +42,11 @@ WAITING_FOR_REVIEWER = (S.SUBMITTED, S.UNDER_REVIEW, S.RESUBMITTED)
 
 APPROVE, REJECT, REQUEST_INFORMATION = "approve", "reject", "request_information"
 PASSED, NOT_PASSED = "yes", "no"
+ACTION_LABELS = {
+    "suspend": _l("Suspend"),
+    "reinstate": _l("Reinstate"),
+    "revoke": _l("Revoke"),
+}
 
 
 def finite(form, field) -> None:
@@ -169,3 +182,42 @@ def review_form_class(
             ),
         )
     return ReviewForm
+
+
+class SurveillanceForm(FlaskForm):
+    """A surveillance visit and its result."""
+
+    visited_on = DateField(_l("Date of the visit"), validators=[InputRequired()])
+    result = SelectField(
+        _l("Result"),
+        choices=select_choices(
+            [
+                (SurveillanceResult.PASSED.value, _l("Passed")),
+                (SurveillanceResult.FAILED.value, _l("Failed")),
+                (SurveillanceResult.REFUSED.value, _l("Refused by the holder")),
+            ]
+        ),
+    )
+    notes = TextAreaField(
+        _l("Notes"),
+        validators=[Length(max=4000)],
+        description=_l("Required when the visit did not pass: a failed visit suspends."),
+    )
+
+
+class StatusForm(FlaskForm):
+    """Suspend, reinstate or revoke, with the reason."""
+
+    action = SelectField(_l("Action"))
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=4000)])
+
+
+class ChangeForm(FlaskForm):
+    """A change application: what changes, and the body that reviews it."""
+
+    body_id = SelectField(_l("Certification body"), coerce=int)
+    description = TextAreaField(
+        _l("What changes"),
+        validators=[InputRequired(), Length(max=4000)],
+        description=_l("The site, process, model or standard that changes, and how."),
+    )

@@ -4,19 +4,23 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from greenbm.accounts.models import Organisation, OrganisationKind, Role, User
 from greenbm.accounts.notifications import notify_organisation
-from greenbm.catalog.evidence import product_evidence
-from greenbm.catalog.models import Category, Product
-from greenbm.catalog.services import indicator_values, own_product
-from greenbm.certification.certificates import check_follow_up, holder_certificate
-from greenbm.certification.criteria import Criteria
-from greenbm.certification.criteria_store import active_criteria, criteria_of_version
+from greenbm.catalog.models import Product
+from greenbm.catalog.services import own_product
+from greenbm.certification.assessment import (
+    application_criteria,
+    assess_application,
+    declared_values,
+    missing_for_application,
+)
+from greenbm.certification.certificate_lifecycle import check_follow_up
+from greenbm.certification.certificates import holder_certificate
+from greenbm.certification.criteria_store import active_criteria
 from greenbm.certification.models import (
     Application,
     ApplicationKind,
@@ -24,7 +28,7 @@ from greenbm.certification.models import (
     PrerequisiteJudgement,
     ReviewedValue,
 )
-from greenbm.certification.rules import Assessment, assess, assessment_to_dict
+from greenbm.certification.rules import assessment_to_dict
 from greenbm.certification.workflow import FINAL_STATES, apply_transition
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
 from greenbm.models_base import utcnow
@@ -54,122 +58,6 @@ def certification_bodies(session: Session) -> list[Organisation]:
     return list(session.exec(query.order_by(Organisation.name_zh)).all())
 
 
-def _criteria_for(session: Session, application: Application) -> Criteria:
-    if application.criteria_version_id:
-        return criteria_of_version(session, application.criteria_version_id)
-    product = session.get(Product, application.product_id)
-    return active_criteria(session, product.category_id)[1]
-
-
-def declared_values(session: Session, product: Product) -> dict[str, float]:
-    """Return the product's declared indicator values, GWP included under the code `gwp`."""
-    values = {
-        code: row.value
-        for code, row in indicator_values(session=session, product_id=product.id).items()
-    }
-    values["gwp"] = product.gwp_a1a3
-    return values
-
-
-def _evidence_status(session: Session, product: Product, criteria: Criteria, today: date):
-    """Return {prerequisite code: (present, reason)} for prerequisites that need evidence."""
-    files = product_evidence(session=session, product_id=product.id)
-    status = {}
-    for prereq in criteria.prerequisites:
-        if prereq.check != "evidence":
-            continue
-        matching = [f for f in files if f.kind == prereq.evidence_kind]
-        if prereq.max_age_months:
-            oldest = today - relativedelta(months=prereq.max_age_months)
-            recent = [f for f in matching if f.test_date and f.test_date >= oldest]
-            if matching and not recent:
-                status[prereq.code] = (
-                    False,
-                    _(
-                        "%(kind)s is older than %(n)d months.",
-                        kind=prereq.name_en,
-                        n=prereq.max_age_months,
-                    ),
-                )
-                continue
-            matching = recent
-        status[prereq.code] = (
-            (True, "") if matching else (False, _("Missing: %(name)s", name=prereq.name_en))
-        )
-    return status
-
-
-def missing_for_application(
-    session: Session, product: Product, *, today: date | None = None
-) -> list[str]:
-    """List what the product still lacks before an application can be submitted."""
-    today = today or date.today()
-    category = session.get(Category, product.category_id)
-    _row, criteria = active_criteria(session, category.id)
-    missing = []
-    values = declared_values(session, product)
-    for ind in criteria.indicators:
-        if ind.applies_to(product.declared_unit) and values.get(ind.code) is None:
-            missing.append(_("A value for %(name)s.", name=ind.name_en))
-    if not product.gwp_a1a3 or not product.gwp_provenance:
-        missing.append(_("The GWP A1–A3 with its provenance."))
-    if category.variant_attribute and not product.variant:
-        missing.append(_("The product's class (%(name)s).", name=category.variant_name_en))
-    for ok, reason in _evidence_status(session, product, criteria, today).values():
-        if not ok:
-            missing.append(reason)
-    return missing
-
-
-def assess_application(
-    session: Session, application: Application, *, today: date | None = None, preview: bool = False
-) -> Assessment:
-    """Assess the application: declared values as corrected by the reviewer, judged prerequisites.
-
-    In a preview (for the manufacturer, before review) prerequisites the reviewer judges count
-    as met, so that the preview shows what the data alone would give.
-    """
-    today = today or date.today()
-    product = session.get(Product, application.product_id)
-    criteria = _criteria_for(session, application)
-    values = declared_values(session, product)
-    for row in session.exec(
-        select(ReviewedValue).where(ReviewedValue.application_id == application.id)
-    ).all():
-        values[row.indicator_code] = row.confirmed_value
-    evidence = _evidence_status(session, product, criteria, today)
-    judged = {
-        row.code: row.passed
-        for row in session.exec(
-            select(PrerequisiteJudgement).where(
-                PrerequisiteJudgement.application_id == application.id
-            )
-        ).all()
-    }
-    prerequisites: dict[str, bool | None] = {}
-    for prereq in criteria.prerequisites:
-        if prereq.code in judged:
-            prerequisites[prereq.code] = judged[prereq.code]
-        elif prereq.check == "evidence":
-            prerequisites[prereq.code] = evidence[prereq.code][0]
-        elif prereq.check == "data":
-            prerequisites[prereq.code] = (
-                None
-                if prereq.limit_indicators
-                else bool(product.gwp_a1a3 and product.gwp_provenance)
-            )
-        else:
-            prerequisites[prereq.code] = True if preview else None
-    codes = {ind.code for ind in criteria.indicators}
-    return assess(
-        criteria,
-        variant=product.variant,
-        values={code: value for code, value in values.items() if code in codes},
-        prerequisites=prerequisites,
-        declared_unit=product.declared_unit,
-    )
-
-
 def _own_application(session: Session, actor: User, application_id: int) -> Application:
     application = session.get(Application, application_id)
     if application is None:
@@ -187,6 +75,15 @@ def _own_application(session: Session, actor: User, application_id: int) -> Appl
 def get_application(*, session: Session, actor: User, application_id: int) -> Application:
     """Return an application the actor may see (its manufacturer or its body's reviewers)."""
     return _own_application(session, actor, application_id)
+
+
+def open_application(session: Session, product_id: int) -> Application | None:
+    """Return the product's application that is not decided yet, if there is one."""
+    return session.exec(
+        select(Application).where(
+            Application.product_id == product_id, Application.state.not_in(list(FINAL_STATES))
+        )
+    ).first()
 
 
 def create_application(
@@ -210,12 +107,7 @@ def create_application(
     body = session.get(Organisation, body_id)
     if body is None or body.kind != OrganisationKind.CERTIFICATION_BODY:
         raise Invalid({"body_id": [_("Choose a certification body.")]})
-    open_ = session.exec(
-        select(Application.id).where(
-            Application.product_id == product.id, Application.state.not_in(list(FINAL_STATES))
-        )
-    ).first()
-    if open_:
+    if open_application(session, product.id):
         raise Invalid({"product_id": [_("This product already has an open application.")]})
     application = Application(
         kind=kind,
@@ -247,10 +139,16 @@ def _link(application: Application) -> str:
 
 
 def submit_application(
-    *, session: Session, actor: User, application_id: int, today: date | None = None
+    *,
+    session: Session,
+    actor: User,
+    application_id: int,
+    lock_version: int | None = None,
+    today: date | None = None,
 ) -> Application:
     """Submit a complete draft to its body; list what is missing otherwise."""
     application = _own_application(session, actor, application_id)
+    _check_lock(application, lock_version)
     if actor.role != Role.MANUFACTURER:
         raise NotAllowed()
     product = session.get(Product, application.product_id)
@@ -352,7 +250,7 @@ def record_review(
     if actor.role != Role.REVIEWER or application.state != S.UNDER_REVIEW:
         raise NotAllowed()
     product = session.get(Product, application.product_id)
-    criteria = _criteria_for(session, application)
+    criteria = application_criteria(session, application)
     declared = declared_values(session, product)
     indicator_codes = {i.code for i in criteria.indicators}
     prereq_codes = {p.code for p in criteria.prerequisites}

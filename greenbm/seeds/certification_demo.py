@@ -10,20 +10,19 @@ from sqlmodel import Session, select
 from greenbm.accounts.models import Organisation, OrganisationKind, Role, User
 from greenbm.catalog.evidence import store_evidence
 from greenbm.catalog.models import Category, Product, ProductStatus
-from greenbm.certification.certificates import (
+from greenbm.certification.assessment import assess_application, missing_for_application
+from greenbm.certification.certificate_lifecycle import (
     change_status,
     expire_certificates,
-    issue_certificate,
     record_surveillance,
 )
+from greenbm.certification.certificates import issue_certificate
 from greenbm.certification.criteria_store import active_criteria
 from greenbm.certification.models import Application, Certificate
 from greenbm.certification.services import (
     Judgement,
-    assess_application,
     create_application,
     decide_application,
-    missing_for_application,
     record_review,
     start_review,
     submit_application,

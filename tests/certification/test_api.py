@@ -6,24 +6,10 @@ from datetime import date, timedelta
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
-from greenbm.certification.certificates import change_status
-from tests.certification.test_certificate_views import (
-    issue_test_certificate,
-    make_body,
-    set_dates,
-)
+from greenbm.certification.certificate_lifecycle import change_status
+from tests.factories import set_dates
 
 UNKNOWN = "GZGBM-2026-CEM-999999"
-
-
-@pytest.fixture
-def body(session):
-    return make_body(session)
-
-
-@pytest.fixture
-def certificate(session, body):
-    return issue_test_certificate(session, body=body[0], reviewer=body[1])
 
 
 @pytest.fixture

@@ -10,86 +10,25 @@ from dateutil.relativedelta import relativedelta
 from pypdf import PdfReader
 from sqlmodel import select
 
-from greenbm.accounts.models import OrganisationKind
 from greenbm.certification.certificate_files import PDF_DIR_NAME, signing_identity
-from greenbm.certification.certificates import change_status, issue_certificate
-from greenbm.certification.criteria_store import active_criteria
+from greenbm.certification.certificate_lifecycle import change_status
 from greenbm.certification.models import (
     Application,
-    ApplicationState,
     Certificate,
     CertificateStatus,
     SurveillanceRecord,
 )
-from greenbm.certification.rules import assess
-from greenbm.certification.services import create_application, declared_values
 from greenbm.certification.signing import verify_pdf_signature
 from tests import factories
 from tests.conftest import csrf_token
+from tests.factories import issue_test_certificate, make_body, set_dates
 
 TODAY = date.today()
 HOSTILE = '<img src="file:///etc/passwd">'
 
 
-def make_body(session, prefix: str = "GZGBM"):
-    """Create a certification body with one reviewer; return (body, reviewer)."""
-    body = factories.make_organisation(
-        session, kind=OrganisationKind.CERTIFICATION_BODY, cert_number_prefix=prefix
-    )
-    return body, factories.make_user(session, body)
-
-
-def issue_test_certificate(
-    session, *, body, reviewer, maker=None, issued_on: date | None = None, **product
-) -> Certificate:
-    """Issue a certificate for a new cement product through issue_certificate, and commit."""
-    maker = maker or factories.make_manufacturer_user(session)
-    item = factories.make_product(session, maker, **product)
-    row, criteria = active_criteria(session, item.category_id)
-    application = create_application(
-        session=session, actor=maker, product_id=item.id, body_id=body.id
-    )
-    # The workflow itself is tested elsewhere: here only its outcome matters.
-    application.criteria_version_id = row.id
-    application.state = ApplicationState.APPROVED
-    assessment = assess(
-        criteria,
-        variant=None,
-        values=declared_values(session, item),
-        prerequisites={p.code: True for p in criteria.prerequisites},
-    )
-    certificate = issue_certificate(
-        session, application, assessment, reviewer, today=issued_on or TODAY
-    )
-    application.certificate_id = certificate.id
-    session.commit()
-    return certificate
-
-
-@pytest.fixture
-def body(session):
-    return make_body(session)
-
-
-@pytest.fixture
-def certificate(session, body):
-    return issue_test_certificate(session, body=body[0], reviewer=body[1])
-
-
 def page(response) -> str:
     return response.get_data(as_text=True)
-
-
-def set_dates(session, certificate, *, valid_until=None, due=None, status=None):
-    """Change a certificate's dates or status directly in the database."""
-    if valid_until is not None:
-        certificate.valid_until = valid_until
-    if due is not None:
-        certificate.next_surveillance_due = due
-    if status is not None:
-        certificate.status = status
-    session.add(certificate)
-    session.commit()
 
 
 def pdf_text(data: bytes) -> str:

@@ -9,11 +9,7 @@ from sqlmodel import select
 from greenbm.catalog.models import Category
 from greenbm.certification.criteria import SHIPPED_CRITERIA_DIR
 from greenbm.certification.models import Certificate, CertificateEvent, CriteriaVersion
-from tests.certification.test_certificate_views import (
-    issue_test_certificate,
-    make_body,
-    set_dates,
-)
+from tests.factories import issue_test_certificate, make_body, set_dates
 
 CEMENT = {
     "values": {

@@ -1,20 +1,18 @@
 """The certification workflow through the services, on a real database."""
 
-import io
 from datetime import date
 
 import pytest
-from pypdf import PdfWriter
 from sqlmodel import Session, select
 
 from greenbm.accounts.models import Notification, OrganisationKind
-from greenbm.catalog.evidence import store_evidence
-from greenbm.certification.certificates import (
+from greenbm.certification.assessment import missing_for_application
+from greenbm.certification.certificate_lifecycle import (
     change_status,
     expire_certificates,
-    issue_certificate,
     record_surveillance,
 )
+from greenbm.certification.certificates import issue_certificate
 from greenbm.certification.models import (
     Application,
     ApplicationEvent,
@@ -26,7 +24,6 @@ from greenbm.certification.services import (
     Judgement,
     create_application,
     decide_application,
-    missing_for_application,
     record_review,
     request_information,
     resubmit_application,
@@ -40,40 +37,12 @@ from tests import factories
 TODAY = date(2026, 11, 24)
 
 
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def world(session, tmp_path):
     """A manufacturer with a complete cement product and its evidence; a body with a reviewer."""
-    maker = factories.make_manufacturer_user(session)
-    product = factories.make_product(session, maker)
-    for kind, test_date in [
-        ("type_test_report", date(2026, 6, 1)),
-        ("emission_monitoring", None),
-        ("management_system", None),
-    ]:
-        store_evidence(
-            session=session,
-            actor=maker,
-            product_id=product.id,
-            kind=kind,
-            stream=io.BytesIO(_pdf()),
-            filename=f"{kind}.pdf",
-            evidence_dir=str(tmp_path),
-            test_date=test_date,
-        )
-    body = factories.make_organisation(
-        session, kind=OrganisationKind.CERTIFICATION_BODY, cert_number_prefix="GZGBM"
-    )
-    reviewer = factories.make_user(session, body)
+    world = factories.make_certification_world(session, str(tmp_path), report_date=date(2026, 6, 1))
     session.commit()
-    return maker, product, body, reviewer
+    return world
 
 
 def _judge_all(session, reviewer, application):
@@ -90,13 +59,22 @@ def _issue(session, application, assessment, actor):
     return issue_certificate(session, application, assessment, actor, today=TODAY)
 
 
-def test_full_workflow_issues_a_certificate(session, world):
-    maker, product, body, reviewer = world
-    application = create_application(
-        session=session, actor=maker, product_id=product.id, body_id=body.id
+def _decide(session, reviewer, application_id: int, *, approve: bool, **kw):
+    """Decide as the reviewer on TODAY, issuing the certificate through `_issue`."""
+    return decide_application(
+        session=session,
+        actor=reviewer,
+        application_id=application_id,
+        approve=approve,
+        today=TODAY,
+        issue=_issue,
+        **kw,
     )
-    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
-    start_review(session=session, actor=reviewer, application_id=application.id)
+
+
+def test_full_workflow_issues_a_certificate(session, world):
+    maker, product, reviewer = world.maker, world.product, world.reviewer
+    application = factories.application_under_review(session, world, today=TODAY)
     request_information(
         session=session,
         actor=reviewer,
@@ -108,14 +86,7 @@ def test_full_workflow_issues_a_certificate(session, world):
     )
     start_review(session=session, actor=reviewer, application_id=application.id)
     _judge_all(session, reviewer, application)
-    decide_application(
-        session=session,
-        actor=reviewer,
-        application_id=application.id,
-        approve=True,
-        today=TODAY,
-        issue=_issue,
-    )
+    _decide(session, reviewer, application.id, approve=True)
     session.commit()
     certificate = session.get(Certificate, application.certificate_id)
     # clinker 104 → level 2, cement 86 → 3, waste 18 → 1: the lowest level decides.
@@ -148,7 +119,7 @@ def test_full_workflow_issues_a_certificate(session, world):
 
 
 def test_incomplete_application_lists_what_is_missing(session, world):
-    maker, _product, body, _reviewer = world
+    maker, body = world.maker, world.body
     bare = factories.make_product(session, maker, name_zh="无证据水泥")
     missing = missing_for_application(session, bare, today=TODAY)
     assert any("Type-test report" in m for m in missing)
@@ -161,41 +132,28 @@ def test_incomplete_application_lists_what_is_missing(session, world):
 
 
 def test_old_type_test_report_is_not_enough(session, world):
-    maker, product, body, _reviewer = world
-    missing = missing_for_application(session, product, today=date(2027, 7, 1))
+    missing = missing_for_application(session, world.product, today=date(2027, 7, 1))
     assert any("older than 12 months" in m for m in missing)
 
 
 def test_manufacturer_cannot_move_past_submitted(session, world):
-    maker, product, body, _reviewer = world
-    application = create_application(
-        session=session, actor=maker, product_id=product.id, body_id=body.id
-    )
-    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    application = factories.submitted_application(session, world, today=TODAY)
     with pytest.raises(InvalidTransition):
-        start_review(session=session, actor=maker, application_id=application.id)
+        start_review(session=session, actor=world.maker, application_id=application.id)
 
 
 def test_reviewer_of_another_body_sees_nothing(session, world):
-    maker, product, body, _reviewer = world
     other = factories.make_user(
         session, factories.make_organisation(session, kind=OrganisationKind.CERTIFICATION_BODY)
     )
-    application = create_application(
-        session=session, actor=maker, product_id=product.id, body_id=body.id
-    )
-    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
+    application = factories.submitted_application(session, world, today=TODAY)
     with pytest.raises(NotFound):
         start_review(session=session, actor=other, application_id=application.id)
 
 
 def test_correction_needs_a_reason_and_changes_the_decision(session, world):
-    maker, product, body, reviewer = world
-    application = create_application(
-        session=session, actor=maker, product_id=product.id, body_id=body.id
-    )
-    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
-    start_review(session=session, actor=reviewer, application_id=application.id)
+    reviewer = world.reviewer
+    application = factories.application_under_review(session, world, today=TODAY)
     with pytest.raises(Invalid):
         record_review(
             session=session,
@@ -212,34 +170,15 @@ def test_correction_needs_a_reason_and_changes_the_decision(session, world):
         judgements={"no_eliminated_process": Judgement(True)},
     )
     with pytest.raises(Invalid):  # 125 kgce/t misses the mandatory limit: no star
-        decide_application(
-            session=session,
-            actor=reviewer,
-            application_id=application.id,
-            approve=True,
-            today=TODAY,
-            issue=_issue,
-        )
-    decide_application(
-        session=session,
-        actor=reviewer,
-        application_id=application.id,
-        approve=False,
-        reason="熟料能耗超过限额",
-        today=TODAY,
-        issue=_issue,
-    )
+        _decide(session, reviewer, application.id, approve=True)
+    _decide(session, reviewer, application.id, approve=False, reason="熟料能耗超过限额")
     assert session.get(Application, application.id).state == "rejected"
 
 
 def test_two_reviewers_deciding_at_once_make_one_certificate(app, session, world):
-    maker, product, body, reviewer = world
-    second = factories.make_user(session, body)
-    application = create_application(
-        session=session, actor=maker, product_id=product.id, body_id=body.id
-    )
-    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
-    start_review(session=session, actor=reviewer, application_id=application.id)
+    reviewer = world.reviewer
+    second = factories.make_user(session, world.body)
+    application = factories.application_under_review(session, world, today=TODAY)
     _judge_all(session, reviewer, application)
     session.commit()
     engine = app.extensions["db_engine"]
@@ -247,24 +186,15 @@ def test_two_reviewers_deciding_at_once_make_one_certificate(app, session, world
         a1 = one.get(Application, application.id)
         a2 = two.get(Application, application.id)
         assert a1.lock_version == a2.lock_version
-        decide_application(
-            session=one,
-            actor=one.get(type(reviewer), reviewer.id),
-            application_id=a1.id,
-            approve=True,
-            today=TODAY,
-            issue=_issue,
-        )
+        _decide(one, one.get(type(reviewer), reviewer.id), a1.id, approve=True)
         one.commit()
         with pytest.raises(Conflict):
-            decide_application(
-                session=two,
-                actor=two.get(type(second), second.id),
-                application_id=a2.id,
+            _decide(
+                two,
+                two.get(type(second), second.id),
+                a2.id,
                 approve=False,
                 reason="重复",
-                today=TODAY,
-                issue=_issue,
                 lock_version=a2.lock_version,
             )
         two.rollback()
@@ -274,21 +204,10 @@ def test_two_reviewers_deciding_at_once_make_one_certificate(app, session, world
 
 
 def test_lifecycle_surveillance_suspend_revoke_expire(session, world):
-    maker, product, body, reviewer = world
-    application = create_application(
-        session=session, actor=maker, product_id=product.id, body_id=body.id
-    )
-    submit_application(session=session, actor=maker, application_id=application.id, today=TODAY)
-    start_review(session=session, actor=reviewer, application_id=application.id)
+    product, reviewer = world.product, world.reviewer
+    application = factories.application_under_review(session, world, today=TODAY)
     _judge_all(session, reviewer, application)
-    decide_application(
-        session=session,
-        actor=reviewer,
-        application_id=application.id,
-        approve=True,
-        today=TODAY,
-        issue=_issue,
-    )
+    _decide(session, reviewer, application.id, approve=True)
     certificate = session.get(Certificate, session.get(Application, application.id).certificate_id)
     record_surveillance(
         session=session,

@@ -1,18 +1,14 @@
 """The certification workflow through the test client: manufacturer, reviewer, roles, locking."""
 
 import html
-import io
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from pypdf import PdfWriter
 from sqlmodel import Session, select
 
 from greenbm.accounts.models import Notification, OrganisationKind, User
-from greenbm.catalog.evidence import store_evidence
-from greenbm.catalog.models import EvidenceFile, Product
+from greenbm.certification.assessment import missing_for_application
 from greenbm.certification.models import (
     Application,
     ApplicationEvent,
@@ -22,7 +18,6 @@ from greenbm.certification.models import (
 )
 from greenbm.certification.services import (
     create_application,
-    missing_for_application,
     request_information,
     start_review,
     submit_application,
@@ -33,61 +28,24 @@ from tests.conftest import csrf_token
 
 TODAY = date.today()
 REPORT_DATE = TODAY - timedelta(days=30)
-EVIDENCE = [
-    ("type_test_report", REPORT_DATE),
-    ("emission_monitoring", None),
-    ("management_system", None),
-]
-
-
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _attach(session: Session, app, user: User, product: Product) -> list[EvidenceFile]:
-    return [
-        store_evidence(
-            session=session,
-            actor=user,
-            product_id=product.id,
-            kind=kind,
-            stream=io.BytesIO(_pdf()),
-            filename=f"{kind}.pdf",
-            evidence_dir=app.config["EVIDENCE_DIR"],
-            test_date=test_date,
-        )
-        for kind, test_date in EVIDENCE
-    ]
-
-
-@dataclass
-class World:
-    """A manufacturer with a complete cement product; a certification body with two reviewers."""
-
-    maker: User
-    product: Product
-    evidence: list[EvidenceFile]
-    body_id: int
-    reviewer: User
-    second_reviewer: User
 
 
 @pytest.fixture
-def world(app, session) -> World:
-    maker = factories.make_manufacturer_user(session)
-    product = factories.make_product(session, maker)
-    evidence = _attach(session, app, maker, product)
-    body = factories.make_organisation(
-        session, kind=OrganisationKind.CERTIFICATION_BODY, cert_number_prefix="GZGBM"
+def world(app, session) -> factories.CertificationWorld:
+    """A manufacturer with a complete cement product; a body whose reviewer has a name."""
+    world = factories.make_certification_world(
+        session, app.config["EVIDENCE_DIR"], report_date=REPORT_DATE, reviewer_name="王审核"
     )
-    reviewer = factories.make_user(session, body, display_name="王审核")
-    second = factories.make_user(session, body, display_name="李审核")
     session.commit()
-    return World(maker, product, evidence, body.id, reviewer, second)
+    return world
+
+
+@pytest.fixture
+def second_reviewer(session, world) -> User:
+    """Return another reviewer of the world's body."""
+    reviewer = factories.make_user(session, world.body, display_name="李审核")
+    session.commit()
+    return reviewer
 
 
 @pytest.fixture
@@ -119,20 +77,16 @@ def application_of(session: Session, application_id: int) -> Application:
     return session.get(Application, application_id)
 
 
-def submitted_application(session: Session, world: World) -> Application:
-    """Create and submit an application through the services."""
-    application = create_application(
-        session=session, actor=world.maker, product_id=world.product.id, body_id=world.body_id
-    )
-    submit_application(session=session, actor=world.maker, application_id=application.id)
+def submitted_application(session: Session, world) -> Application:
+    """Create and submit an application through the services, and commit."""
+    application = factories.submitted_application(session, world)
     session.commit()
     return application
 
 
-def under_review(session: Session, world: World) -> Application:
-    """Create, submit and start reviewing an application through the services."""
-    application = submitted_application(session, world)
-    start_review(session=session, actor=world.reviewer, application_id=application.id)
+def under_review(session: Session, world) -> Application:
+    """Create, submit and start reviewing an application through the services, and commit."""
+    application = factories.application_under_review(session, world)
     session.commit()
     return application
 
@@ -162,7 +116,7 @@ def test_whole_workflow_through_the_pages(session, world, signed_in):
     assert "raise by 2 %" in page
 
     response = maker.post(
-        f"/manufacturer/products/{product_id}/apply", data={"body_id": world.body_id}
+        f"/manufacturer/products/{product_id}/apply", data={"body_id": world.body.id}
     )
     assert response.status_code == 302
     application_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -309,14 +263,15 @@ def test_reviewer_following_a_notification_link_lands_on_the_review_page(session
 def test_incomplete_submit_lists_every_missing_item(app, session, world, signed_in):
     bare = factories.make_product(session, world.maker, name_zh="无证据水泥")
     session.commit()
-    with app.app_context():  # the English messages the page shows
+    # The English messages the page shows (outside a request the default, Chinese, is used).
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         missing = missing_for_application(session, bare)
     assert len(missing) == 3
     maker = signed_in(world.maker)
     page = text_of(maker.get(f"/manufacturer/products/{bare.id}/apply"))
     assert all(item in page for item in missing)
     response = maker.post(
-        f"/manufacturer/products/{bare.id}/apply", data={"body_id": world.body_id}
+        f"/manufacturer/products/{bare.id}/apply", data={"body_id": world.body.id}
     )
     application_id = int(response.headers["Location"].rsplit("/", 1)[1])
     url = f"/applications/{application_id}"
@@ -334,7 +289,7 @@ def test_apply_refuses_a_second_open_application(session, world, signed_in):
     page = text_of(maker.get(f"/manufacturer/products/{world.product.id}/apply"))
     assert f"/applications/{application.id}" in page
     response = maker.post(
-        f"/manufacturer/products/{world.product.id}/apply", data={"body_id": world.body_id}
+        f"/manufacturer/products/{world.product.id}/apply", data={"body_id": world.body.id}
     )
     assert response.status_code == 400
     assert "This product already has an open application." in text_of(response)
@@ -430,7 +385,7 @@ def _outsiders(session: Session) -> dict[str, User]:
 def test_outsiders_get_404_everywhere_and_change_nothing(session, world, signed_in):
     application = under_review(session, world)
     gets, posts = _urls(application.id, world.product.id, world.evidence[0].id)
-    data = {"lock_version": "2", "decision": "approve", "reason": "x", "body_id": world.body_id}
+    data = {"lock_version": "2", "decision": "approve", "reason": "x", "body_id": world.body.id}
     for who, user in _outsiders(session).items():
         client = signed_in(user)
         for url in gets:
@@ -480,7 +435,7 @@ def test_manufacturer_cannot_use_reviewer_urls(session, world, signed_in):
 
 def test_reviewer_cannot_see_a_draft_or_answer_for_the_manufacturer(session, world, signed_in):
     draft = create_application(
-        session=session, actor=world.maker, product_id=world.product.id, body_id=world.body_id
+        session=session, actor=world.maker, product_id=world.product.id, body_id=world.body.id
     )
     session.commit()
     reviewer = signed_in(world.reviewer)
@@ -500,10 +455,10 @@ def test_reviewer_cannot_see_a_draft_or_answer_for_the_manufacturer(session, wor
 
 
 def test_stale_lock_version_on_decide_is_a_conflict_and_makes_no_second_certificate(
-    session, world, signed_in
+    session, world, second_reviewer, signed_in
 ):
     application = under_review(session, world)
-    first, second = signed_in(world.reviewer), signed_in(world.second_reviewer)
+    first, second = signed_in(world.reviewer), signed_in(second_reviewer)
     url = f"/review/applications/{application.id}"
     first.post(f"{url}/review", data=review_data(lock_of(text_of(first.get(url)))))
     # Both reviewers have the page open at the same version.
@@ -545,7 +500,7 @@ def test_stale_lock_version_on_review_and_resubmit_changes_nothing(session, worl
 
 def test_submit_with_a_stale_lock_version_changes_nothing(session, world, signed_in):
     draft = create_application(
-        session=session, actor=world.maker, product_id=world.product.id, body_id=world.body_id
+        session=session, actor=world.maker, product_id=world.product.id, body_id=world.body.id
     )
     session.commit()
     maker = signed_in(world.maker)
@@ -556,9 +511,11 @@ def test_submit_with_a_stale_lock_version_changes_nothing(session, world, signed
     assert application_of(session, draft.id).state == "draft"
 
 
-def test_a_decision_on_a_page_older_than_the_review_is_a_conflict(session, world, signed_in):
+def test_a_decision_on_a_page_older_than_the_review_is_a_conflict(
+    session, world, second_reviewer, signed_in
+):
     application = under_review(session, world)
-    first, second = signed_in(world.reviewer), signed_in(world.second_reviewer)
+    first, second = signed_in(world.reviewer), signed_in(second_reviewer)
     url = f"/review/applications/{application.id}"
     seen = lock_of(text_of(first.get(url)))
     response = second.post(
@@ -631,7 +588,9 @@ def test_evidence_is_served_inline_to_the_body_and_framed_by_this_site_only(
 
     # Evidence of a product the body has no application for stays private.
     other = factories.make_product(session, world.maker, name_zh="另一水泥")
-    other_file = _attach(session, app, world.maker, other)[0]
+    other_file = factories.attach_evidence(
+        session, world.maker, other, app.config["EVIDENCE_DIR"], report_date=REPORT_DATE
+    )[0]
     session.commit()
     with reviewer.get(f"/review/evidence/{other_file.id}") as response:
         assert response.status_code == 404
@@ -652,9 +611,11 @@ def test_queue_filters_sorts_and_pages(app, session, world, signed_in):
     ids = []
     for n in range(4):
         product = factories.make_product(session, world.maker, name_en=f"Queue cement {n}")
-        _attach(session, app, world.maker, product)
+        factories.attach_evidence(
+            session, world.maker, product, app.config["EVIDENCE_DIR"], report_date=REPORT_DATE
+        )
         application = create_application(
-            session=session, actor=world.maker, product_id=product.id, body_id=world.body_id
+            session=session, actor=world.maker, product_id=product.id, body_id=world.body.id
         )
         submit_application(session=session, actor=world.maker, application_id=application.id)
         ids.append(application.id)

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from greenbm.catalog.models import Product
 from tests import factories
+from tests.e2e.helpers import flash, heading, label, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.csrf]
 
@@ -18,31 +19,6 @@ PASSWORD = "lvjian-2025-safe"
 PLANT = "都匀熟料生产基地"
 PRODUCT_ZH = "P·O 42.5 低碳普通硅酸盐水泥"
 PRODUCT_EN = "P.O 42.5 low-carbon ordinary Portland cement"
-
-
-def label(page: Page, text: str):
-    """Return the form control with exactly this label."""
-    return page.get_by_label(text, exact=True)
-
-
-def flash(page: Page):
-    """Return the flash messages at the top of the page."""
-    return page.locator(".flashes")
-
-
-def heading(page: Page):
-    """Return the page's main heading."""
-    return page.get_by_role("heading", level=1)
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    """Sign in through the /login form."""
-    page.goto("/login")
-    expect(heading(page)).to_have_text("Sign in")
-    label(page, "E-mail").fill(email)
-    label(page, "Password").fill(password)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(flash(page)).to_contain_text("Signed in.")
 
 
 def register_manufacturer(page: Page, screenshot) -> None:
@@ -145,8 +121,7 @@ def test_manufacturer_registers_creates_and_publishes_a_product(page, live_serve
     create_plant(page, screenshot)
     create_and_publish_product(page, screenshot)
 
-    page.get_by_role("button", name="Sign out").click()
-    expect(flash(page)).to_contain_text("Signed out.")
+    sign_out(page)
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.get_by_role("link", name="My products")).to_have_count(0)
 
