@@ -13,6 +13,7 @@ from greenbm.certification.criteria import Criteria
 from greenbm.certification.criteria_store import active_criteria, criteria_of_version
 from greenbm.certification.models import Application, PrerequisiteJudgement, ReviewedValue
 from greenbm.certification.rules import Assessment, assess
+from greenbm.i18n import localized
 
 
 def application_criteria(session: Session, application: Application) -> Criteria:
@@ -49,14 +50,14 @@ def _evidence_status(session: Session, product: Product, criteria: Criteria, tod
                     False,
                     _(
                         "%(kind)s is older than %(n)d months.",
-                        kind=prereq.name_en,
+                        kind=localized(prereq),
                         n=prereq.max_age_months,
                     ),
                 )
                 continue
             matching = recent
         status[prereq.code] = (
-            (True, "") if matching else (False, _("Missing: %(name)s", name=prereq.name_en))
+            (True, "") if matching else (False, _("Missing: %(name)s", name=localized(prereq)))
         )
     return status
 
@@ -72,11 +73,13 @@ def missing_for_application(
     values = declared_values(session, product)
     for ind in criteria.indicators:
         if ind.applies_to(product.declared_unit) and values.get(ind.code) is None:
-            missing.append(_("A value for %(name)s.", name=ind.name_en))
+            missing.append(_("A value for %(name)s.", name=localized(ind)))
     if not product.gwp_a1a3 or not product.gwp_provenance:
         missing.append(_("The GWP A1–A3 with its provenance."))
     if category.variant_attribute and not product.variant:
-        missing.append(_("The product's class (%(name)s).", name=category.variant_name_en))
+        missing.append(
+            _("The product's class (%(name)s).", name=localized(category, "variant_name"))
+        )
     for ok, reason in _evidence_status(session, product, criteria, today).values():
         if not ok:
             missing.append(reason)

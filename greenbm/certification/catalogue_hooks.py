@@ -4,9 +4,9 @@ from flask import Flask
 from sqlmodel import Session
 
 from greenbm.catalog.models import Product
+from greenbm.certification.assessment import declared_values
 from greenbm.certification.criteria_store import active_criteria
 from greenbm.certification.rules import AssessmentError, assess
-from greenbm.certification.services import declared_values
 from greenbm.errors import NotFound
 
 

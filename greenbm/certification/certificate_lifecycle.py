@@ -14,6 +14,7 @@ from greenbm.certification.certificates import (
     record_event,
     summarise,
 )
+from greenbm.certification.labels import result_label, status_label
 from greenbm.certification.models import (
     ApplicationKind,
     Certificate,
@@ -54,7 +55,7 @@ def change_status(
                 "action": [
                     _(
                         "Not possible while the certificate is %(status)s.",
-                        status=certificate.status,
+                        status=status_label(certificate.status),
                     )
                 ]
             }
@@ -79,7 +80,7 @@ def _set_status(
         _(
             "Certificate %(number)s is now %(status)s: %(reason)s",
             number=certificate.number,
-            status=target,
+            status=status_label(target),
             reason=reason,
         ),
         f"/verify/{certificate.number}",
@@ -130,7 +131,11 @@ def record_surveillance(
             certificate,
             St.SUSPENDED,
             actor,
-            _("Surveillance %(result)s: %(notes)s", result=result, notes=notes.strip()),
+            _(
+                "Surveillance %(result)s: %(notes)s",
+                result=result_label(result),
+                notes=notes.strip(),
+            ),
         )
     session.flush()
     return record

@@ -1,7 +1,7 @@
 """Use cases of certificates: numbering, issue and reissue, finding them, their live status."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
@@ -112,17 +112,20 @@ def record_event(
     actor: User | None,
     reason: str,
     from_status: str | None,
+    on: date | None = None,
 ) -> None:
-    """Append a status change to the certificate's public history."""
-    session.add(
-        CertificateEvent(
-            certificate_id=certificate.id,
-            actor_id=actor.id if actor else None,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-        )
+    """Append a status change to the certificate's public history (dated `on`, else now)."""
+    event = CertificateEvent(
+        certificate_id=certificate.id,
+        actor_id=actor.id if actor else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
     )
+    if on is not None and on != date.today():
+        # An issue dated in the past (demo data, migrated records) shows in history as such.
+        event.at = datetime.combine(on, time(9, 0), tzinfo=UTC)
+    session.add(event)
 
 
 def summarise(session: Session, certificate: Certificate) -> None:
@@ -171,7 +174,7 @@ def issue_certificate(
     )
     session.add(certificate)
     session.flush()
-    record_event(session, certificate, St.VALID, actor, _("Issued"), None)
+    record_event(session, certificate, St.VALID, actor, _("Issued"), None, on=today)
     summarise(session, certificate)
     session.flush()
     return certificate

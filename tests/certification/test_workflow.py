@@ -118,11 +118,14 @@ def test_full_workflow_issues_a_certificate(session, world):
     assert session.exec(select(Notification).where(Notification.user_id == maker.id)).all()
 
 
-def test_incomplete_application_lists_what_is_missing(session, world):
+def test_incomplete_application_lists_what_is_missing(app, session, world):
     maker, body = world.maker, world.body
     bare = factories.make_product(session, maker, name_zh="无证据水泥")
-    missing = missing_for_application(session, bare, today=TODAY)
-    assert any("Type-test report" in m for m in missing)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = missing_for_application(session, bare, today=TODAY)
+    assert any("Type-test report" in m for m in english)
+    missing = missing_for_application(session, bare, today=TODAY)  # default language: Chinese
+    assert any("型式检验报告" in m for m in missing)
     application = create_application(
         session=session, actor=maker, product_id=bare.id, body_id=body.id
     )
