@@ -18,6 +18,7 @@ from greenbm.catalog.models import (
     SearchOutbox,
 )
 from greenbm.catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
+from greenbm.catalog.signals import certification_changed
 from greenbm.errors import Invalid, NotAllowed, NotFound
 from greenbm.forms_util import Page
 from greenbm.models_base import utcnow
@@ -304,3 +305,4 @@ def set_certification_summary(
     product.cert_valid_until = valid_until
     queue_for_index(session, product_id)
     session.flush()
+    certification_changed.send(session, product_id=product_id, status=status)
