@@ -80,15 +80,21 @@ def api_get(
     description: str = "",
     tags: tuple[str, ...] = (),
     parameters: dict[str, dict] | None = None,
+    query: dict[str, dict] | None = None,
     errors: tuple[int, ...] = (404,),
 ) -> Callable:
     """Add a GET route to the API blueprint and describe it in the OpenAPI document.
 
     `response` is the JSON schema (usually a `schema_ref`) of the 200 answer; `parameters`
-    adds to each path parameter's object by name (description, example); `errors` lists the
+    adds to each path parameter's object by name (description, example); `query` describes
+    the optional query parameters by name (schema, description); `errors` lists the
     statuses answered with `Error`.
     """
     path, path_parameters = _openapi_path(rule, parameters or {})
+    path_parameters += [
+        {"name": name, "in": "query", "required": False, **details}
+        for name, details in (query or {}).items()
+    ]
     responses = {"200": {"description": "OK", **_json_content(response)}}
     for code in errors:
         responses[str(code)] = {
@@ -109,6 +115,47 @@ def api_get(
     def decorator(view: Callable) -> Callable:
         _paths.setdefault(path, {})["get"] = operation
         return api_bp.get(rule, endpoint=operation_id)(view)
+
+    return decorator
+
+
+def api_post(
+    rule: str,
+    *,
+    operation_id: str,
+    summary: str,
+    request_body: dict,
+    response: dict,
+    description: str = "",
+    tags: tuple[str, ...] = (),
+    errors: tuple[int, ...] = (400,),
+) -> Callable:
+    """Add a POST route taking a JSON body to the API blueprint and describe it likewise.
+
+    `request_body` is the JSON schema of the body; the other arguments are as for `api_get`.
+    """
+    path, path_parameters = _openapi_path(rule, {})
+    responses = {"200": {"description": "OK", **_json_content(response)}}
+    for code in errors:
+        responses[str(code)] = {
+            "description": _ERROR_DESCRIPTIONS.get(code, "Error."),
+            **_json_content(ERROR),
+        }
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": list(tags),
+        "requestBody": {"required": True, **_json_content(request_body)},
+        "responses": responses,
+    }
+    if description:
+        operation["description"] = description
+    if path_parameters:
+        operation["parameters"] = path_parameters
+
+    def decorator(view: Callable) -> Callable:
+        _paths.setdefault(path, {})["post"] = operation
+        return api_bp.post(rule, endpoint=operation_id)(view)
 
     return decorator
 

@@ -47,6 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     _register_cli(app)
     _register_template_helpers(app)
+    # Load jieba's dictionary now, not on the first search a visitor makes.
+    from greenbm.catalog.search import init_search
+
+    init_search()
     if app.config["AUTO_MIGRATE"]:
         from greenbm.migrate import upgrade
 

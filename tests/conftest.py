@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from greenbm import create_app
+from greenbm.catalog.finder import close_search_indexes
 from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_session
 from greenbm.extensions import limiter
@@ -82,6 +83,7 @@ def app(request, database_url, tmp_path):
     engine = app.extensions["db_engine"]
     _empty_tables(engine)
     yield app
+    close_search_indexes(app)
     engine.dispose()
 
 

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 manufacturer_bp = Blueprint("manufacturer", __name__, url_prefix="/manufacturer")
 
-from greenbm.catalog import manufacturer_views, views  # noqa: E402,F401
+from greenbm.catalog import api, manufacturer_views, views  # noqa: E402,F401

@@ -165,6 +165,8 @@ def test_every_documented_answer_matches_its_schema(client, certificate, documen
     documented = {
         (path, int(status))
         for path, operations in document["paths"].items()
+        # The catalogue's answers are checked in tests/catalog/test_products_api.py.
+        if path.startswith(("/api/v1/certificates", "/api/v1/criteria", "/api/v1/openapi"))
         for status in operations["get"]["responses"]
     }
     assert documented == set(calls), "add a call for each documented answer"

@@ -134,6 +134,9 @@ def test_manufacturer_registers_creates_and_publishes_a_product(page, live_serve
 
     page.get_by_role("link", name="Catalogue").click()
     expect(heading(page)).to_have_text("Catalogue of green building materials")
+    # Not certified yet: listed once the switch includes uncertified products.
+    page.get_by_test_id("uncertified-switch").click()
+    expect(page).to_have_url(re.compile(r"/catalog\?uncertified=1$"))
     catalogue = page.get_by_test_id("catalogue")
     row = catalogue.get_by_role("row").filter(has_text=PRODUCT_EN)
     expect(row).to_have_count(1)
