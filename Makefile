@@ -36,7 +36,8 @@ extract-messages: $(VENV)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask catalog reindex
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh dev
 
 test: install test-system-deps
 	$(BIN)/python -m pytest
@@ -49,4 +50,5 @@ lint: $(VENV)/.installed
 WORKERS ?= 4
 serve-prod: install
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'greenbm:create_app()'
+	$(BIN)/flask catalog reindex
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) bash scripts/serve.sh prod

@@ -135,6 +135,7 @@ def _register_errors(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from greenbm.accounts.cli import users_cli
+    from greenbm.catalog.cli import catalog_cli
     from greenbm.certification.cli import certification_cli
     from greenbm.migrate import db_cli
     from greenbm.seeds.loader import seed_command
@@ -143,6 +144,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(certification_cli)
+    app.cli.add_command(catalog_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:
