@@ -39,6 +39,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "21")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Each bulk eligibility check stores its result file for a day: limit per address.
+        "ELIGIBILITY_BULK_RATE_LIMIT": os.environ.get(
+            "ELIGIBILITY_BULK_RATE_LIMIT", "60 per hour"
+        ),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
+        "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH"),
+        "SIGNING_CERT_PATH": os.environ.get("SIGNING_CERT_PATH"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",

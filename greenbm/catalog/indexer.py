@@ -128,8 +128,10 @@ def documents(
     if product_ids is not None:
         query = query.where(Product.id.in_(list(product_ids)))
     result = session.execute(query.order_by(Product.id).execution_options(yield_per=STREAM_ROWS))
-    for row in result:
-        yield _document(row)
+    # Closing the result also closes PostgreSQL's server-side cursor when a rebuild stops early.
+    with result:
+        for row in result:
+            yield _document(row)
 
 
 def count_indexable(session: Session) -> int:
@@ -219,7 +221,11 @@ def rebuild_index(
         name = f"{PREFIX}{time.time_ns():x}"
         building = index_dir / (name + BUILDING)
         search.create_index(building)
-        count = search.write_documents(building, documents(session), procs=procs, progress=progress)
+        stream = documents(session)
+        try:
+            count = search.write_documents(building, stream, procs=procs, progress=progress)
+        finally:
+            stream.close()  # a failed build must not leave the database cursor open
         _set_last_applied(building, last)
         _fsync_tree(building)
         os.rename(building, index_dir / name)

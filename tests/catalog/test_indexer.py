@@ -162,10 +162,14 @@ def test_a_crash_mid_rebuild_leaves_the_old_index_in_use(
     real = indexer.documents
 
     def failing(session, product_ids=None):
-        for n, doc in enumerate(real(session, product_ids)):
-            if n == 3:
-                raise RuntimeError("power cut")
-            yield doc
+        stream = real(session, product_ids)
+        try:
+            for n, doc in enumerate(stream):
+                if n == 3:
+                    raise RuntimeError("power cut")
+                yield doc
+        finally:
+            stream.close()
 
     monkeypatch.setattr(indexer, "documents", failing)
     with pytest.raises(RuntimeError):
