@@ -51,7 +51,11 @@ ERROR = api_schema(
     },
 )
 
-_ERROR_DESCRIPTIONS = {404: "Not found.", 400: "Bad request."}
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request.",
+    404: "Not found.",
+    429: "Too many requests: try again later.",
+}
 
 
 def _openapi_path(rule: str, details: dict[str, dict]) -> tuple[str, list[dict]]:
@@ -171,7 +175,12 @@ def openapi_document() -> dict:
         "info": {
             "title": "Guizhou green building materials API",
             "version": API_VERSION,
-            "description": "Read-only access to certificates and certification criteria.",
+            "description": (
+                "Read-only access to certificates, certification criteria, the catalogue "
+                "and supplier eligibility. The one POST (eligibility) asks many questions "
+                "at once and changes nothing. Errors are JSON Error objects with an English "
+                "message."
+            ),
         },
         "paths": copy.deepcopy(dict(sorted(_paths.items()))),
         "components": {"schemas": copy.deepcopy(dict(sorted(_schemas.items())))},

@@ -76,6 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from greenbm.certification import bp as certification_bp
     from greenbm.procurement import bp as procurement_bp
 
+    # Before api_bp is registered: importing it adds the eligibility API routes to api_bp.
+    from greenbm.procurement.eligibility_views import eligibility_bp
+
     app.register_blueprint(i18n.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
@@ -99,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
+
+    app.register_blueprint(eligibility_bp)
 
 
 def _register_errors(app: Flask) -> None:

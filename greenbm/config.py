@@ -40,9 +40,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Each bulk eligibility check stores its result file for a day: limit per address.
-        "ELIGIBILITY_BULK_RATE_LIMIT": os.environ.get(
-            "ELIGIBILITY_BULK_RATE_LIMIT", "60 per hour"
-        ),
+        "ELIGIBILITY_BULK_RATE_LIMIT": os.environ.get("ELIGIBILITY_BULK_RATE_LIMIT", "60 per hour"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
         "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH"),
         "SIGNING_CERT_PATH": os.environ.get("SIGNING_CERT_PATH"),

@@ -23,6 +23,7 @@ from greenbm.certification.models import (
     ReviewedValue,
     SurveillanceRecord,
 )
+from greenbm.procurement.models import ListLine, ProcurementList, Project
 
 __all__ = [
     "Application",
@@ -40,10 +41,13 @@ __all__ = [
     "CategoryIndicator",
     "CategoryVariant",
     "EvidenceFile",
+    "ListLine",
     "Organisation",
     "Plant",
     "PlantEnergyFigure",
     "Product",
+    "ProcurementList",
     "ProductIndicatorValue",
+    "Project",
     "User",
 ]

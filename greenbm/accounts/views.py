@@ -28,6 +28,8 @@ HOME_OF_ROLE = {
     Role.MANUFACTURER: "manufacturer.products",
     Role.ADMINISTRATOR: "accounts.organisations",
     Role.REVIEWER: "certification.review_queue",
+    Role.PROCUREMENT_OFFICER: "procurement.projects",
+    Role.CONTRACTOR: "eligibility.check",
 }
 
 

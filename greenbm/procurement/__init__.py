@@ -1,5 +1,7 @@
-"""Procurement lists of government-investment projects and supplier eligibility (later issue)."""
+"""Procurement lists of government-investment projects and supplier eligibility."""
 
 from flask import Blueprint
 
 bp = Blueprint("procurement", __name__, url_prefix="/procurement")
+
+from greenbm.procurement import list_views, listeners, views  # noqa: E402,F401

@@ -28,6 +28,7 @@ from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
 from greenbm.seeds.certification_demo import load_demo_certificates
+from greenbm.seeds.procurement_demo import load_demo_procurement
 
 SEEDS_DIR = Path(__file__).parent
 DEMO_PASSWORD = "demo1234"
@@ -255,4 +256,9 @@ def seed_command(demo: bool) -> None:
             click.echo(
                 f"Demo certification: {certified['certificates']} new certificates, "
                 f"{certified['waiting']} applications waiting, {certified['rejected']} rejected."
+            )
+            procured = load_demo_procurement(session, today=date.today())
+            click.echo(
+                f"Demo procurement: {procured['projects']} new projects, "
+                f"{procured['lines']} new list lines."
             )

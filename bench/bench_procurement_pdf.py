@@ -1,0 +1,258 @@
+"""Time the PDF export of a 200-line procurement list, several times in one warm process.
+
+The bench builds its own temporary SQLite database with the migrations and the real models
+and services: an agency with an officer, manufacturers with published products in every
+category (a few certificates suspended after their lines were added, so that those lines are
+flagged), and a project list of 190 catalogue lines and 10 materials that are not in the
+catalogue. Each run does what `GET /procurement/lists/<id>/export.pdf` does: the list report
+(queries and rules), the PDF context, and WeasyPrint.
+
+    .venv/bin/python bench/bench_procurement_pdf.py [-n 7] [--out bench/results/procurement_pdf.txt]
+"""
+
+import argparse
+import io
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from importlib.metadata import version
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlmodel import Session, select
+
+from greenbm import create_app
+from greenbm.accounts.credit_code import make_credit_code
+from greenbm.accounts.models import OrganisationKind, User
+from greenbm.accounts.services import OrganisationData, create_organisation, create_user
+from greenbm.catalog.models import Category, GwpProvenance, Plant, Product, ProductStatus
+from greenbm.catalog.services import set_certification_summary
+from greenbm.migrate import upgrade
+from greenbm.procurement.line_services import MaterialInput, add_material_line, add_product_line
+from greenbm.procurement.pdf import pdf_context, render_list_pdf
+from greenbm.procurement.report import list_report
+from greenbm.procurement.services import ProjectInput, create_list, create_project
+from greenbm.seeds.loader import load_categories
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "greenbm" / "static"
+DEFAULT_OUT = ROOT / "bench" / "results" / "procurement_pdf.txt"
+LINES = 200
+MATERIALS = 10  # lines for materials that are not in the catalogue
+LAPSED = 3  # products whose certificate is suspended after their lines were added
+PRODUCTS_PER_CATEGORY = 6
+
+# Typical declared GWP (kgCO2e per declared unit) and unit price (CNY) of each category.
+FIGURES = {
+    "cement": (640.0, "465"),
+    "concrete": (280.0, "485"),
+    "flat-glass": (980.0, "6800"),
+    "ceramic-tile": (12.5, "78"),
+    "sanitary-ceramic": (1400.0, "14000"),
+    "lime": (1010.0, "620"),
+    "fired-brick": (180.0, "285"),
+    "aac-block": (205.0, "320"),
+    "gypsum": (3.4, "24"),
+    "wood-bamboo": (220.0, "5200"),
+}
+DIVISIONS = ("520100", "520300", "520400", "522600", "522700")
+
+
+def _organisation(session: Session, n: int, kind: str, name: str) -> int:
+    division = DIVISIONS[n % len(DIVISIONS)]
+    org = create_organisation(
+        session=session,
+        actor=None,
+        organisation=OrganisationData(
+            kind=kind,
+            name_zh=name,
+            credit_code=make_credit_code(f"91{division}{n:09d}"),
+            division_code=division,
+        ),
+    )
+    return org.id
+
+
+def _user(session: Session, organisation_id: int, n: int) -> User:
+    return create_user(
+        session=session,
+        actor=None,
+        organisation_id=organisation_id,
+        email=f"bench{n}@example.test",
+        password="bench password 1234",
+    )
+
+
+def build(session: Session, today: date) -> tuple[User, int]:
+    """Create the catalogue and the 200-line list; return (officer, list id)."""
+    agency = _organisation(session, 1, OrganisationKind.PROCUREMENT_AGENCY, "贵州省政府采购中心")
+    officer = _user(session, agency, 1)
+    categories = session.exec(select(Category).order_by(Category.position)).all()
+    products: list[Product] = []
+    for c, category in enumerate(categories):
+        maker = _organisation(
+            session, 10 + c, OrganisationKind.MANUFACTURER, f"贵州黔{category.name_zh}建材有限公司"
+        )
+        plant = Plant(
+            manufacturer_id=maker, name=f"{category.name_zh}生产基地", division_code="522700"
+        )
+        session.add(plant)
+        session.flush()
+        gwp, _price = FIGURES[category.code]
+        for p in range(PRODUCTS_PER_CATEGORY):
+            certified = c or p  # the first cement holds no certificate
+            product = Product(
+                manufacturer_id=maker,
+                plant_id=plant.id,
+                category_id=category.id,
+                name_zh=f"{category.name_zh}（规格 {p + 1} 型，低碳配方）",
+                name_en=f"{category.name_en}, type {p + 1}",
+                model_spec=f"GZ-{category.code.upper()}-{p + 1:02d}",
+                declared_unit=category.declared_unit,
+                gwp_a1a3=round(gwp * (0.8 + 0.05 * p), 3),
+                gwp_provenance=GwpProvenance.VERIFIED_EPD,
+                status=ProductStatus.PUBLISHED,
+                cert_number=f"GZGBM-2026-BEN-{c:02d}{p:04d}" if certified else None,
+                cert_stars=1 + p % 3 if certified else None,
+                cert_status="valid" if certified else None,
+                cert_valid_until=today + timedelta(days=900) if certified else None,
+            )
+            session.add(product)
+            products.append(product)
+    session.flush()
+    project = create_project(
+        session=session,
+        actor=officer,
+        data=ProjectInput(
+            name="黔南州某县人民医院门诊综合楼",
+            code="BENCH-2026-001",
+            project_type="hospital",
+            division_code="522700",
+            owner_unit="某县人民医院",
+            budget=Decimal("186000000"),
+        ),
+    )
+    item = create_list(session=session, actor=officer, project_id=project.id, name="全部建材")
+    for n in range(LINES - MATERIALS):
+        product = products[n % len(products)]
+        category = next(c for c in categories if c.id == product.category_id)
+        add_product_line(
+            session=session,
+            actor=officer,
+            list_id=item.id,
+            product_id=product.id,
+            quantity=Decimal(100 + 37 * n) / 10,
+            unit_price=FIGURES[category.code][1],
+            today=today,
+        )
+    for n in range(MATERIALS):
+        category = categories[n % len(categories)]
+        add_material_line(
+            session=session,
+            actor=officer,
+            list_id=item.id,
+            data=MaterialInput(
+                category.id,
+                f"非目录{category.name_zh}（当地供应）第 {n + 1} 批",
+                f"某县第 {n + 1} 建材经营部",
+                Decimal(50 + n),
+                Decimal(FIGURES[category.code][1]),
+            ),
+        )
+    for product in [p for p in products if p.cert_status == "valid"][-LAPSED:]:
+        set_certification_summary(
+            session,
+            product.id,
+            number=product.cert_number,
+            stars=product.cert_stars,
+            status="suspended",
+            valid_until=product.cert_valid_until,
+        )
+    session.commit()
+    return officer, item.id
+
+
+def export_pdf(session: Session, officer: User, list_id: int) -> tuple[bytes, float, float]:
+    """Export the list as the view does; return (PDF, report seconds, render seconds)."""
+    start = time.perf_counter()
+    report = list_report(session=session, actor=officer, list_id=list_id)
+    context = pdf_context(report)
+    middle = time.perf_counter()
+    data = render_list_pdf(context, static_dir=str(STATIC_DIR))
+    return data, middle - start, time.perf_counter() - middle
+
+
+def _median(seconds: list[float]) -> str:
+    return f"median {statistics.median(seconds) * 1000:8.1f} ms   " + (
+        f"min {min(seconds) * 1000:8.1f} ms   max {max(seconds) * 1000:8.1f} ms"
+    )
+
+
+def main() -> None:
+    """Build the list, export it after a warm-up run, print and write the timings."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=7)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                "INSTANCE_DIR": tmp,
+                "SECRET_KEY": "bench",
+                "PASSWORD_HASH_FAST": True,
+            }
+        )
+        upgrade(app)
+        with app.app_context(), Session(app.extensions["db_engine"]) as session:
+            load_categories(session)
+            session.commit()
+            officer, list_id = build(session, date.today())
+            numbers = set(
+                session.exec(select(Product.cert_number).where(Product.cert_number.is_not(None)))
+            )
+            reports, renders, totals = [], [], []
+            for run in range(args.warmup + args.runs):
+                session.expire_all()
+                data, report_s, render_s = export_pdf(session, officer, list_id)
+                if run >= args.warmup:  # the warm-up loads fonts and templates
+                    reports.append(report_s)
+                    renders.append(render_s)
+                    totals.append(report_s + render_s)
+        app.extensions["db_engine"].dispose()
+
+    pdf = PdfReader(io.BytesIO(data))
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert "不符合绿色建材政府采购要求" in text and all(n in text for n in numbers)
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    load1, load5, load15 = os.getloadavg()
+    lines = [
+        f"Procurement-list PDF: {LINES} lines ({MATERIALS} not in the catalogue, "
+        f"{LAPSED} products suspended after adding), {args.runs} runs after {args.warmup} "
+        "warm-up, one process",
+        f"PDF {len(pdf.pages)} pages (A4 landscape), {len(data) / 1024:.0f} KiB",
+        f"  report (queries + rules + context)  {_median(reports)}",
+        f"  render (WeasyPrint)                 {_median(renders)}",
+        f"  total                               {_median(totals)}",
+        f"machine: {platform.machine()}, nproc {affinity} (cpu_count {os.cpu_count()}), "
+        f"{platform.system()} {platform.release()}, "
+        f"load average {load1:.2f} {load5:.2f} {load15:.2f}",
+        f"python {platform.python_version()} ({sys.implementation.name}); weasyprint "
+        f"{version('weasyprint')}, sqlalchemy {version('sqlalchemy')}; SQLite",
+    ]
+    print("\n".join(lines))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

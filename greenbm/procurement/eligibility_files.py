@@ -1,0 +1,328 @@
+"""Bulk eligibility files: reading CSV and XLSX uploads, keeping results, writing CSV and XLSX."""
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+import secrets
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10,000 rows of CSV take about 400 KB
+MAX_COLUMNS = 30  # columns after the 30th are not read
+RESULT_MAX_AGE = timedelta(days=1)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+_DELIMITERS = (",", "\t", ";", "，")
+
+# Header names, compared after `_header_key`: Chinese as Excel users in China write them,
+# English as this product's own downloads write them.
+_HEADERS = {
+    "uscc": {
+        "统一社会信用代码",
+        "社会信用代码",
+        "信用代码",
+        "供应商统一社会信用代码",
+        "供应商信用代码",
+        "uscc",
+        "creditcode",
+        "unifiedsocialcreditcode",
+        "suppliercreditcode",
+    },
+    "category": {
+        "类别",
+        "产品类别",
+        "材料类别",
+        "类别代码",
+        "品类",
+        "category",
+        "categorycode",
+        "productcategory",
+    },
+    "min_stars": {
+        "最低星级",
+        "星级",
+        "最低星级要求",
+        "minstars",
+        "minimumstars",
+        "minimumstarlevel",
+        "minstarlevel",
+        "stars",
+        "starlevel",
+    },
+}
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row of an upload, as text, numbered as a spreadsheet numbers it (from 1)."""
+
+    number: int
+    uscc: str
+    category: str
+    min_stars: object
+    code_was_number: bool = False  # Excel keeps only 15 digits of a number
+
+    @property
+    def empty(self) -> bool:
+        """Return whether the row has nothing in the columns read."""
+        return not (self.uscc or self.category or _text(self.min_stars))
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_upload(data: bytes, filename: str, *, max_rows: int) -> list[RawRow]:
+    """Return the data rows of a CSV or XLSX upload, or raise FileProblem.
+
+    A first row naming the columns (Chinese or English) is recognised and skipped; without
+    one the columns are credit code, category, minimum stars. Empty rows between data rows
+    are returned (they get an answer too); empty rows at the end are dropped.
+    """
+    if not data:
+        raise FileProblem(_("The file is empty."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileProblem(_("The file is larger than 10 MB."))
+    name = (filename or "").lower()
+    if data.startswith(_OLE_MAGIC) or name.endswith(".xls"):
+        raise FileProblem(
+            _("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or as CSV.")
+        )
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it does not read; they do not matter here.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+        try:
+            if data.startswith(_ZIP_MAGIC):
+                return _table(_xlsx_rows(data), max_rows)
+            if name.endswith(".xlsx"):
+                raise FileProblem(_("The file is not a valid XLSX workbook."))
+            return _table(_csv_rows(data), max_rows)
+        except csv.Error as exc:
+            raise FileProblem(_("The CSV file cannot be read: %(error)s", error=str(exc))) from exc
+
+
+def _decode(data: bytes) -> str:
+    """Return the text of a CSV file: UTF-8 (with or without BOM), UTF-16, else GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ("utf-8-sig",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        # Excel in China saves "CSV" in GB18030 (GBK); valid UTF-8 is very rarely also that.
+        encodings = ("utf-8", "gb18030")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem(
+        _("The file is neither UTF-8 nor GB18030 text: save it as CSV (UTF-8) or as XLSX.")
+    )
+
+
+def _csv_rows(data: bytes) -> Iterator[list]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise FileProblem(_("The file is not a CSV text file: upload a .csv or .xlsx file."))
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise FileProblem(_("The file is not a valid XLSX workbook.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
+        yield from (list(row) for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+    finally:
+        workbook.close()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _header_key(value: object) -> str:
+    text = _text(value).casefold()
+    text = re.sub(r"[(\[（【].*?[)\]）】]", "", text)  # "统一社会信用代码（18位）"
+    return re.sub(r"[\s_\-.:：*]+", "", text)
+
+
+def _columns(header: list) -> dict[str, int] | None:
+    """Return the column of each field if the row is a header row, else None."""
+    keys = [_header_key(cell) for cell in header]
+    columns = {}
+    for field, names in _HEADERS.items():
+        found = next((i for i, key in enumerate(keys) if key in names), None)
+        if found is not None:
+            columns[field] = found
+    if not columns:
+        return None
+    if "uscc" not in columns:
+        raise FileProblem(
+            _("The first row names no credit-code column: call it 统一社会信用代码 or Credit code.")
+        )
+    if "category" not in columns:
+        raise FileProblem(_("The first row names no category column: call it 类别 or Category."))
+    return columns
+
+
+def _cell(row: list, index: int | None) -> object:
+    return row[index] if index is not None and index < len(row) else None
+
+
+def _table(rows: Iterable[list], max_rows: int) -> list[RawRow]:
+    result: list[RawRow] = []
+    columns = None
+    kept = 0  # rows up to and including the last non-empty one
+    for number, row in enumerate(rows, start=1):
+        if columns is None:
+            if not any(_text(cell) for cell in row):
+                continue  # empty rows before the first one are not data
+            columns = _columns(row)
+            if columns is not None:
+                continue
+            columns = {"uscc": 0, "category": 1, "min_stars": 2}
+        code = _cell(row, columns["uscc"])
+        raw = RawRow(
+            number=number,
+            uscc=_text(code),
+            category=_text(_cell(row, columns["category"])),
+            min_stars=_cell(row, columns.get("min_stars")),
+            code_was_number=isinstance(code, int | float) and not isinstance(code, bool),
+        )
+        result.append(raw)
+        if not raw.empty:
+            kept = len(result)
+            if kept > max_rows:
+                raise FileProblem(
+                    _(
+                        "The file has more than %(max)s rows: split it into files of at most "
+                        "%(max)s rows.",
+                        max=f"{max_rows:,}",
+                    )
+                )
+    del result[kept:]
+    if not result:
+        raise FileProblem(_("The file has no data rows."))
+    return result
+
+
+# --- results kept for download ----------------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
+
+
+def _results_dir(instance_dir: str) -> Path:
+    return Path(instance_dir) / "eligibility"
+
+
+def save_result(instance_dir: str, result: dict, *, now: datetime | None = None) -> str:
+    """Store a bulk result where every worker can read it; return its random token.
+
+    Results older than a day are deleted first, so the folder never grows without bound.
+    """
+    directory = _results_dir(instance_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    prune_results(instance_dir, now=now)
+    token = secrets.token_urlsafe(18)
+    # Written to a temporary name and renamed, so no worker ever reads half a file.
+    fd, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, ensure_ascii=False, separators=(",", ":"))
+    os.replace(temporary, directory / f"{token}.json")
+    return token
+
+
+def load_result(instance_dir: str, token: str) -> dict | None:
+    """Return the stored result of the token, or None when it is malformed, unknown or gone."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    try:
+        with open(_results_dir(instance_dir) / f"{token}.json", encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        return None
+
+
+def prune_results(instance_dir: str, *, now: datetime | None = None) -> None:
+    """Delete stored results (and abandoned temporary files) older than a day."""
+    cutoff = (now or datetime.now()).timestamp() - RESULT_MAX_AGE.total_seconds()
+    for path in _results_dir(instance_dir).glob("*.*"):
+        try:
+            if path.suffix in (".json", ".tmp") and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # another worker deleted it first
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def result_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    """Return the rows as CSV in UTF-8 with a BOM, so that Excel opens the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        # Text that a spreadsheet would run as a formula is quoted with an apostrophe.
+        writer.writerow(
+            "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row
+        )
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def result_xlsx(header: list[str], rows: Iterable[list], *, title: str, widths: list[int]) -> bytes:
+    """Return the rows as an XLSX workbook with a bold, frozen header row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for letter, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, name, font=bold) for name in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value: object, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, never a formula, whatever it starts with
+    if font is not None:
+        cell.font = font
+    return cell

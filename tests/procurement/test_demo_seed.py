@@ -1,0 +1,80 @@
+"""The demo procurement list: built through the services on the demo catalogue, loaded once."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from greenbm.accounts.models import User
+from greenbm.catalog.models import Product
+from greenbm.procurement.models import ListLine, ProcurementList, Project
+from greenbm.procurement.report import list_report
+from greenbm.procurement.rules import LineStatus, ReasonCode
+from greenbm.seeds.certification_demo import load_demo_certificates
+from greenbm.seeds.loader import load_demo
+from greenbm.seeds.procurement_demo import LINES, MATERIAL, PROJECT, load_demo_procurement
+
+
+@pytest.fixture
+def seeded(session, tmp_path):
+    """Return the session after loading the demo catalogue, its certificates and the list."""
+    today = date.today()
+    load_demo(session, echo=lambda *a, **k: None)
+    load_demo_certificates(session, str(tmp_path), today=today)
+    counts = load_demo_procurement(session, today=today)
+    session.commit()
+    assert counts == {"projects": 1, "lines": len(LINES) + 1}
+    return session
+
+
+def _snapshot(session) -> list[tuple]:
+    lines = session.exec(select(ListLine).order_by(ListLine.id)).all()
+    return (
+        [
+            (ln.id, ln.list_id, ln.product_id, ln.category_id, ln.quantity, ln.unit_price)
+            for ln in lines
+        ]
+        + [(p.id, p.code) for p in session.exec(select(Project)).all()]
+        + [(i.id, i.name) for i in session.exec(select(ProcurementList)).all()]
+    )
+
+
+def test_the_demo_list_is_not_compliant_because_of_the_uncertified_brick(seeded):
+    session = seeded
+    buyer = session.exec(select(User).where(User.email == "buyer@demo.test")).one()
+    project = session.exec(select(Project)).one()
+    assert project.agency_id == buyer.organisation_id and project.name == PROJECT.name
+    item = session.exec(select(ProcurementList)).one()
+    report = list_report(session=session, actor=buyer, list_id=item.id)
+    products = [row.product for row in report.rows if row.product is not None]
+    # Every named product of the demo catalogue is found, certified today.
+    assert [p.name_zh for p in products] == [wanted.name for wanted in LINES]
+    assert len({row.category.code for row in report.rows}) == len(report.rows)
+    statuses = [row.status for row in report.rows]
+    assert statuses == [LineStatus.GREEN] * len(LINES) + [LineStatus.OFF_CATALOGUE]
+    c = report.compliance
+    assert not c.compliant
+    failing = [r for r in c.reasons if r.failing]
+    assert len(failing) == 1 and failing[0].code == ReasonCode.MANDATORY_LINE
+    assert failing[0].params["label"] == MATERIAL[1]
+    assert c.optional.compliant and c.optional.used == 2
+    assert 0 < c.value.share < 1
+    assert c.carbon.total.saved_t > 0
+
+
+def test_seeding_again_changes_nothing(seeded, tmp_path):
+    session = seeded
+    before = _snapshot(session)
+    products = session.exec(select(Product.id)).all()
+    again = load_demo_procurement(session, today=date.today())
+    load_demo(session, echo=lambda *a, **k: None)
+    load_demo_certificates(session, str(tmp_path), today=date.today())
+    session.commit()
+    assert again == {"projects": 0, "lines": 0}
+    assert _snapshot(session) == before
+    assert session.exec(select(Product.id)).all() == products
+
+
+def test_without_the_demo_buyer_nothing_is_created(session):
+    assert load_demo_procurement(session, today=date.today()) == {"projects": 0, "lines": 0}
+    assert session.exec(select(Project)).all() == []
