@@ -24,6 +24,9 @@ server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$instance"' EXIT
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
 
+# All checks but positive_data_acceptance: the API also validates what JSON Schema cannot
+# express (a credit code's check character, category names held in the database), so a
+# schema-valid random string may rightly get a 400 that names the parameter.
 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --checks all --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --workers 2 \
-  --wait-for-schema 30
+  --checks all --exclude-checks positive_data_acceptance \
+  --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --workers 2 --wait-for-schema 30

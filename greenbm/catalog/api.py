@@ -41,7 +41,8 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
 
 
 def _choices(name: str, allowed: set[str]) -> list[str]:
-    values = request.args.getlist(name)
+    # An empty value (`?category=`) means no filter, as a form left blank would.
+    values = [value for value in request.args.getlist(name) if value.strip()]
     for value in values:
         if value not in allowed:
             _bad(name, f"unknown value {value[:40]!r}.")

@@ -133,15 +133,14 @@ QUERY = api_schema(
     "EligibilityQuery",
     {
         "type": "object",
-        "description": "One query of a POST; other members are ignored.",
-        "required": ["supplier", "category"],
+        "description": "One query of a POST; other members are ignored. The values are checked "
+        "per query: a missing or invalid supplier, category or min_stars gets an "
+        "EligibilityQueryError in that query's place, and the other queries are answered.",
         "properties": {
-            "supplier": {**_TEXT, "description": _SUPPLIER_DESCRIPTION},
-            "category": {**_TEXT, "description": _CATEGORY_DESCRIPTION},
+            "supplier": {"type": ["string", "null"], "description": _SUPPLIER_DESCRIPTION},
+            "category": {"type": ["string", "null"], "description": _CATEGORY_DESCRIPTION},
             "min_stars": {
-                "type": ["integer", "null"],
-                "minimum": min(STAR_LEVELS),
-                "maximum": max(STAR_LEVELS),
+                "type": ["integer", "string", "null"],
                 "default": 1,
                 "description": _STARS_DESCRIPTION,
             },
@@ -204,8 +203,16 @@ def _problems(error: Invalid) -> str:
     response=ANSWER,
     tags=("eligibility",),
     query={
-        "supplier": {"required": True, "schema": _TEXT, "description": _SUPPLIER_DESCRIPTION},
-        "category": {"required": True, "schema": _TEXT, "description": _CATEGORY_DESCRIPTION},
+        "supplier": {
+            "required": True,
+            "schema": {**_TEXT, "minLength": 1},
+            "description": _SUPPLIER_DESCRIPTION,
+        },
+        "category": {
+            "required": True,
+            "schema": {**_TEXT, "minLength": 1},
+            "description": _CATEGORY_DESCRIPTION,
+        },
         "min_stars": {"schema": {**_STARS, "default": 1}, "description": _STARS_DESCRIPTION},
     },
     errors=(400,),
@@ -224,6 +231,16 @@ def eligibility():
         except Invalid as exc:
             abort(400, description=_problems(exc))
         return jsonify(answer_json(check_eligibility(session=session, query=query)))
+
+
+def _well_typed(item: object) -> bool:
+    """Return whether the item has the JSON shape of a query (its values checked later)."""
+    if not isinstance(item, dict):
+        return False
+    texts = all(isinstance(item.get(k), str | None) for k in ("supplier", "category"))
+    stars = item.get("min_stars")
+    valid_stars = stars is None or (isinstance(stars, int | str) and not isinstance(stars, bool))
+    return texts and valid_stars
 
 
 @api_post(
@@ -251,15 +268,20 @@ def eligibility_many():
         )
     if len(body) > MAX_ROWS:
         abort(400, description=f"At most {MAX_ROWS:,} queries at once, not {len(body):,}.")
+    malformed = [n for n, item in enumerate(body) if not _well_typed(item)]
+    if malformed:
+        # Not a list of queries at all (wrong JSON types): the request is refused as a whole,
+        # unlike a query whose values are wrong, which gets its own error item below.
+        abort(
+            400,
+            description=f"Item {malformed[0]} is not a query: each query is an object "
+            '{"supplier": text, "category": text, "min_stars": 1, 2 or 3}.',
+        )
     session = get_session()
     categories = load_categories(session=session)
     with force_locale("en"):
         items: list = []
         for item in body:
-            if not isinstance(item, dict):
-                message = 'A query is an object {"supplier", "category", "min_stars"}.'
-                items.append({"errors": [{"parameter": None, "message": message}]})
-                continue
             try:
                 items.append(
                     parse_query(

@@ -270,13 +270,12 @@ def test_post_answers_in_order_with_errors_per_item(client, document, world):
             {"supplier": c["two_stars"], "category": "cement", "min_stars": 2},
             {"supplier": "9152", "category": "steel", "min_stars": 9},
             {"supplier": c["suspended"], "category": "水泥"},
-            "not an object",
             {"supplier": c["unknown"], "category": "cement", "min_stars": None},
             {"supplier": c["ends_today"], "category": "cement", "min_stars": "1"},
             {"uscc": c["two_stars"], "category": "cement"},
         ],
     )
-    assert len(answers) == 7
+    assert len(answers) == 6
     assert [
         (a["eligible"], [r["code"] for r in a["reasons"]]) if "eligible" in a else "error"
         for a in answers
@@ -284,7 +283,6 @@ def test_post_answers_in_order_with_errors_per_item(client, document, world):
         (True, []),
         "error",
         (False, ["not_valid"]),
-        "error",
         (False, ["unknown_supplier"]),
         (True, []),
         "error",
@@ -302,17 +300,15 @@ def test_post_answers_in_order_with_errors_per_item(client, document, world):
             },
         ]
     }
-    assert answers[3] == {
-        "errors": [
-            {
-                "parameter": None,
-                "message": 'A query is an object {"supplier", "category", "min_stars"}.',
-            }
-        ]
-    }
-    assert answers[6]["errors"] == [
+    assert answers[5]["errors"] == [
         {"parameter": "supplier", "message": "Enter the supplier's credit code."}
     ]
+
+
+def test_post_with_an_item_that_is_not_an_object_is_refused_whole(client, document, world):
+    body = [{"supplier": world.codes["two_stars"], "category": "cement"}, "not an object"]
+    data = ask_many(client, document, body, expect=400)
+    assert data["message"].startswith("Item 1 is not a query")
 
 
 def test_post_of_nothing_answers_nothing(client, document):
@@ -429,10 +425,23 @@ def test_request_schema(document):
     validator = Draft202012Validator({**schema, "components": document["components"]})
     validator.validate([{"supplier": "915201000000000052", "category": "cement"}])
     validator.validate([{"supplier": "915201000000000052", "category": "cement", "min_stars": 3}])
+    # Values are checked per query (an error item in its place); only JSON types are schema.
+    validator.validate([{"supplier": "x", "category": "cement", "min_stars": 4}])
+    validator.validate([{"category": "cement"}])
     for bad in (
         {"rows": []},
-        [{"supplier": "x", "category": "cement", "min_stars": 4}],
-        [{"category": "cement"}],
+        [{"supplier": {}, "category": "cement"}],
+        [{"supplier": "x", "category": "cement", "min_stars": [3]}],
         [{"supplier": "x", "category": "cement"}] * 10_001,
     ):
         assert not validator.is_valid(bad)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [{"supplier": {}}, {"category": ["cement"]}, {"min_stars": False}, {"min_stars": [2]}],
+    ids=["supplier object", "category list", "stars boolean", "stars list"],
+)
+def test_post_with_a_value_of_the_wrong_json_type_is_refused_whole(client, document, item):
+    data = ask_many(client, document, [{"supplier": "x", "category": "cement", **item}], expect=400)
+    assert data["message"].startswith("Item 0 is not a query")
