@@ -99,28 +99,10 @@ def api_get(
         {"name": name, "in": "query", "required": False, **details}
         for name, details in (query or {}).items()
     ]
-    responses = {"200": {"description": "OK", **_json_content(response)}}
-    for code in errors:
-        responses[str(code)] = {
-            "description": _ERROR_DESCRIPTIONS.get(code, "Error."),
-            **_json_content(ERROR),
-        }
-    operation = {
-        "operationId": operation_id,
-        "summary": summary,
-        "tags": list(tags),
-        "responses": responses,
-    }
-    if description:
-        operation["description"] = description
+    operation = _operation(operation_id, summary, response, description, tags, errors)
     if path_parameters:
         operation["parameters"] = path_parameters
-
-    def decorator(view: Callable) -> Callable:
-        _paths.setdefault(path, {})["get"] = operation
-        return api_bp.get(rule, endpoint=operation_id)(view)
-
-    return decorator
+    return _route("get", rule, path, operation)
 
 
 def api_post(
@@ -139,6 +121,22 @@ def api_post(
     `request_body` is the JSON schema of the body; the other arguments are as for `api_get`.
     """
     path, path_parameters = _openapi_path(rule, {})
+    operation = _operation(operation_id, summary, response, description, tags, errors)
+    operation["requestBody"] = {"required": True, **_json_content(request_body)}
+    if path_parameters:
+        operation["parameters"] = path_parameters
+    return _route("post", rule, path, operation)
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    response: dict,
+    description: str,
+    tags: tuple[str, ...],
+    errors: tuple[int, ...],
+) -> dict:
+    """Return the OpenAPI operation object shared by every method."""
     responses = {"200": {"description": "OK", **_json_content(response)}}
     for code in errors:
         responses[str(code)] = {
@@ -149,17 +147,19 @@ def api_post(
         "operationId": operation_id,
         "summary": summary,
         "tags": list(tags),
-        "requestBody": {"required": True, **_json_content(request_body)},
         "responses": responses,
     }
     if description:
         operation["description"] = description
-    if path_parameters:
-        operation["parameters"] = path_parameters
+    return operation
+
+
+def _route(method: str, rule: str, path: str, operation: dict) -> Callable:
+    """Return a decorator that adds the view to the blueprint and the operation to the document."""
 
     def decorator(view: Callable) -> Callable:
-        _paths.setdefault(path, {})["post"] = operation
-        return api_bp.post(rule, endpoint=operation_id)(view)
+        _paths.setdefault(path, {})[method] = operation
+        return api_bp.route(rule, methods=[method.upper()], endpoint=operation["operationId"])(view)
 
     return decorator
 

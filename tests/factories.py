@@ -5,7 +5,6 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pypdf import PdfWriter
 from sqlmodel import Session, select
 
 from greenbm.accounts.credit_code import make_credit_code
@@ -22,6 +21,7 @@ from greenbm.certification.criteria_store import active_criteria
 from greenbm.certification.models import Application, ApplicationState, Certificate
 from greenbm.certification.rules import assess
 from greenbm.certification.services import create_application, start_review, submit_application
+from greenbm.seeds.certification_demo import blank_pdf
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -124,15 +124,6 @@ def make_product(session: Session, user: User, plant: Plant | None = None, **ove
 
 # The evidence a cement application needs; only the type-test report carries a test date.
 EVIDENCE_KINDS = ("type_test_report", "emission_monitoring", "management_system")
-
-
-def blank_pdf() -> bytes:
-    """Return a one-page blank PDF."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def attach_evidence(

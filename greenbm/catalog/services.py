@@ -20,7 +20,7 @@ from greenbm.catalog.models import (
 from greenbm.catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
 from greenbm.catalog.signals import certification_changed
 from greenbm.errors import Invalid, NotAllowed, NotFound
-from greenbm.forms_util import Page
+from greenbm.forms_util import Page, paginate
 from greenbm.models_base import utcnow
 
 EDITABLE_FIELDS = (
@@ -226,12 +226,6 @@ def withdraw_product(*, session: Session, actor: User, product_id: int) -> Produ
     return product
 
 
-def _page(session: Session, query, count_query, page: int, per_page: int) -> Page:
-    total = session.exec(count_query).one()
-    rows = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), page, per_page, total)
-
-
 def list_own_products(*, session: Session, actor: User, page: int, per_page: int) -> Page:
     """Return a page of the actor's products with their categories, newest change first."""
     org_id = require_manufacturer(actor)
@@ -242,7 +236,7 @@ def list_own_products(*, session: Session, actor: User, page: int, per_page: int
         .order_by(Product.updated_at.desc(), Product.id.desc())
     )
     count = select(func.count()).select_from(Product).where(Product.manufacturer_id == org_id)
-    return _page(session, query, count, page, per_page)
+    return paginate(session, query, count, page, per_page)
 
 
 def list_published_products(
@@ -265,7 +259,7 @@ def list_published_products(
         .join(Category, Category.id == Product.category_id)
         .where(*where)
     )
-    return _page(session, query, count, page, per_page)
+    return paginate(session, query, count, page, per_page)
 
 
 def get_published_product(*, session: Session, product_id: int) -> Product:

@@ -32,10 +32,12 @@ from greenbm.certification.services import (
 LEAVE_WAITING_EVERY = 9
 
 
-def _blank_pdf(title: str) -> bytes:
+def blank_pdf(title: str = "") -> bytes:
+    """Return a one-page blank PDF (a stand-in for a scanned document in demo and test data)."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
+    if title:
+        writer.add_metadata({"/Title": title})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -58,7 +60,7 @@ def _attach_evidence(session, maker, product, evidence_dir, tested_on: date) -> 
             actor=maker,
             product_id=product.id,
             kind=kind,
-            stream=io.BytesIO(_blank_pdf(f"{kind} {product.name_zh}")),
+            stream=io.BytesIO(blank_pdf(f"{kind} {product.name_zh}")),
             filename=f"{kind}-{product.id}.pdf",
             evidence_dir=evidence_dir,
             test_date=test_date,

@@ -96,6 +96,8 @@ def test_status_any_lists_uncertified_products_with_a_null_certificate(client, c
         ("?category=concrete&gwp_max=290", {"c30a", "c30b"}),
         ("?category=cement&category=gypsum", {"cem640", "cem700", "board", "binder"}),
         ("?q=GZGBM-2026-TST-000002", {"cem640"}),
+        # An empty value is no filter, as a form field left blank.
+        ("?category=&division=&min_stars=3", {"board"}),
     ],
 )
 def test_search_filters(client, catalogue, query, expected):
