@@ -1,6 +1,7 @@
 """Import every table model so that SQLModel.metadata knows the whole schema."""
 
 from greenbm.accounts.models import Notification, Organisation, User
+from greenbm.audit import AuditEntry
 from greenbm.catalog.models import (
     Category,
     CategoryIndicator,
@@ -27,6 +28,7 @@ from greenbm.procurement.models import ListLine, ProcurementList, Project
 
 __all__ = [
     "Application",
+    "AuditEntry",
     "ApplicationEvent",
     "Certificate",
     "CertificateEvent",

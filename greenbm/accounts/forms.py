@@ -1,13 +1,11 @@
-"""Forms for sign-in, manufacturer registration and the administrator's user pages."""
+"""Forms for sign-in, manufacturer registration and the fields organisation forms share."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.accounts.services import MIN_PASSWORD_LENGTH
-from greenbm.forms_util import select_choices
+from greenbm.accounts.services import MIN_PASSWORD_LENGTH, OrganisationData
 
 
 class LoginForm(FlaskForm):
@@ -61,30 +59,20 @@ class RegistrationForm(OrganisationFields, UserFields):
     )
 
 
-class OrganisationForm(OrganisationFields):
-    """An organisation created by an administrator."""
-
-    kind = SelectField(
-        _l("Kind"),
-        choices=select_choices(
-            [
-                (OrganisationKind.MANUFACTURER.value, _l("Manufacturer")),
-                (OrganisationKind.CERTIFICATION_BODY.value, _l("Certification body")),
-                (OrganisationKind.PROCUREMENT_AGENCY.value, _l("Procurement agency")),
-                (OrganisationKind.CONSTRUCTION_FIRM.value, _l("Construction firm")),
-                (OrganisationKind.ADMINISTRATOR.value, _l("Administrator")),
-            ]
-        ),
+def organisation_data(form: OrganisationFields) -> OrganisationData:
+    """Return the organisation a form describes (a manufacturer unless the form has a kind)."""
+    kind = getattr(form, "kind", None)
+    prefix = getattr(form, "cert_number_prefix", None)
+    email = getattr(form, "contact_email", None)
+    return OrganisationData(
+        kind=kind.data if kind is not None and kind.data else "manufacturer",
+        name_zh=form.name_zh.data or "",
+        name_en=form.name_en.data,
+        credit_code=form.credit_code.data or "",
+        division_code=form.division_code.data or "",
+        address=form.address.data or "",
+        contact_name=form.contact_name.data or "",
+        contact_phone=form.contact_phone.data or "",
+        contact_email=(email.data or "") if email is not None else "",
+        cert_number_prefix=prefix.data if prefix is not None else None,
     )
-    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email()])
-    cert_number_prefix = StringField(
-        _l("Certificate-number prefix"),
-        description=_l("Certification bodies only, e.g. GZGBM"),
-        validators=[Optional(), Length(max=16)],
-    )
-
-
-class NewUserForm(UserFields):
-    """A user created by an administrator inside an organisation."""
-
-    organisation_id = SelectField(_l("Organisation"), coerce=int)

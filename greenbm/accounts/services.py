@@ -1,5 +1,6 @@
 """Use cases of accounts: registering organisations and users, signing in, disabling."""
 
+import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -11,10 +12,13 @@ from greenbm.accounts.credit_code import CreditCodeError, normalize_credit_code
 from greenbm.accounts.divisions import DIVISIONS
 from greenbm.accounts.models import ROLE_OF_KIND, Organisation, OrganisationKind, Role, User
 from greenbm.accounts.passwords import hash_password, verify_password
+from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import Duplicate, Invalid, NotAllowed
 from greenbm.models_base import utcnow
 
 MIN_PASSWORD_LENGTH = 8
+# No 0/O, 1/l/I: a generated password is read off the screen and typed in by hand.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @dataclass
@@ -138,6 +142,24 @@ def create_organisation(
     org = _check_organisation(session, organisation)
     session.add(org)
     _flush_unique(session)
+    record_audit(
+        session,
+        actor=actor,
+        action=AuditAction.ORGANISATION_CREATED,
+        object_type="organisation",
+        object_id=org.id,
+        label=org.name_zh,
+        detail={
+            "kind": org.kind,
+            "name_zh": org.name_zh,
+            "name_en": org.name_en,
+            "credit_code": org.credit_code,
+            "division_code": org.division_code,
+            "cert_number_prefix": org.cert_number_prefix,
+        },
+        subject_organisation_id=org.id,
+    )
+    session.flush()
     return org
 
 
@@ -159,7 +181,30 @@ def create_user(
     user = _new_user(session, org, email, password, display_name)
     session.add(user)
     _flush_unique(session)
+    record_audit(
+        session,
+        actor=actor,
+        action=AuditAction.USER_CREATED,
+        object_type="user",
+        object_id=user.id,
+        label=user.email,
+        detail={"email": user.email, "role": user.role, "organisation_id": org.id},
+        subject_organisation_id=org.id,
+    )
+    session.flush()
     return user
+
+
+def _audit_user(session: Session, actor: User | None, action: AuditAction, user: User) -> None:
+    record_audit(
+        session,
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.id,
+        label=user.email,
+        subject_organisation_id=user.organisation_id,
+    )
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
@@ -181,8 +226,12 @@ def set_user_disabled(
     user = session.get(User, user_id)
     if user is None:
         raise Invalid({"user_id": [_("No such user.")]})
+    if user.disabled == disabled:
+        return user  # nothing changes, so nothing is audited
     user.disabled = disabled
     user.session_version += 1
+    action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
+    _audit_user(session, actor, action, user)
     session.flush()
     return user
 
@@ -198,5 +247,21 @@ def set_password(*, session: Session, actor: User | None, user_id: int, password
         raise Invalid({"user_id": [_("No such user.")]})
     user.password_hash = hash_password(password)
     user.session_version += 1
+    own = actor is not None and actor.id == user_id
+    action = AuditAction.PASSWORD_CHANGED if own else AuditAction.PASSWORD_RESET
+    _audit_user(session, actor, action, user)
     session.flush()
     return user
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """End every session of the user, this one included (sign-out)."""
+    # Sessions live in signed cookies: a copy taken before sign-out would stay valid unless
+    # the version it carries stops matching.
+    user.session_version += 1
+    session.flush()
+
+
+def generate_password(length: int = 14) -> str:
+    """Return a random password that is easy to read aloud and type."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _n in range(length))

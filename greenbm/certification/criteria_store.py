@@ -2,9 +2,11 @@
 
 import hashlib
 import json
+from typing import Any
 
 from sqlmodel import Session, select
 
+from greenbm.audit import AuditAction, record_audit
 from greenbm.catalog.models import Category
 from greenbm.certification.criteria import (
     SHIPPED_CRITERIA_DIR,
@@ -23,8 +25,13 @@ def _content(criteria: Criteria) -> str:
     return json.dumps(criteria_to_dict(criteria), ensure_ascii=False, sort_keys=True)
 
 
-def store_criteria(session: Session, criteria: Criteria, *, activate: bool) -> CriteriaVersion:
-    """Store a criteria version (once); refuse a different text under an existing version."""
+def store_criteria(
+    session: Session, criteria: Criteria, *, activate: bool, actor: Any = None
+) -> CriteriaVersion:
+    """Store a criteria version (once); refuse a different text under an existing version.
+
+    Storing a new version and activating one are audited (actor None: the command line).
+    """
     category = session.exec(select(Category).where(Category.code == criteria.category)).first()
     if category is None:
         raise CriteriaError(f"category: unknown category {criteria.category!r}")
@@ -47,22 +54,47 @@ def store_criteria(session: Session, criteria: Criteria, *, activate: bool) -> C
         )
         session.add(row)
         session.flush()
+        _audit(session, actor, AuditAction.CRITERIA_UPLOADED, row, category, {"sha256": digest})
     if activate and not row.active:
-        activate_version(session, row)
+        activate_version(session, row, actor=actor)
     return row
 
 
-def activate_version(session: Session, version: CriteriaVersion) -> None:
+def _audit(
+    session: Session,
+    actor: Any,
+    action: AuditAction,
+    row: CriteriaVersion,
+    category: Category,
+    detail: dict[str, Any],
+) -> None:
+    record_audit(
+        session,
+        actor=actor,
+        action=action,
+        object_type="criteria_version",
+        object_id=row.id,
+        label=f"{category.code} {row.version}",
+        detail={"category": category.code, "version": row.version, **detail},
+    )
+
+
+def activate_version(session: Session, version: CriteriaVersion, *, actor: Any = None) -> None:
     """Make this version the one new assessments use; older ones stay for their records."""
-    for other in session.exec(
+    previous = session.exec(
         select(CriteriaVersion).where(
             CriteriaVersion.category_id == version.category_id, CriteriaVersion.active
         )
-    ).all():
+    ).all()
+    for other in previous:
         other.active = False
     session.flush()
     version.active = True
     version.activated_at = utcnow()
+    category = session.get(Category, version.category_id)
+    before = [other.version for other in previous if other.id != version.id]
+    detail = {"previous": before[0] if before else None}
+    _audit(session, actor, AuditAction.CRITERIA_ACTIVATED, version, category, detail)
     session.flush()
 
 

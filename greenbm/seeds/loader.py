@@ -39,20 +39,25 @@ def _read(name: str) -> dict:
         return tomllib.load(fh)
 
 
-def _upsert(session: Session, model, where: dict, values: dict):
+def _upsert(session: Session, model, where: dict, values: dict, *, keep: tuple[str, ...] = ()):
     row = session.exec(select(model).filter_by(**where)).first()
     if row is None:
         row = model(**where, **values)
         session.add(row)
     else:
         for key, value in values.items():
-            setattr(row, key, value)
+            if key not in keep:
+                setattr(row, key, value)
     session.flush()
     return row
 
 
+# Administrators edit these in the console (/admin/categories); a later seed must not undo that.
+ADMIN_MANAGED_CATEGORY_FIELDS = ("name_zh", "name_en", "declared_unit", "procurement_class")
+
+
 def load_categories(session: Session) -> int:
-    """Create or update the ten categories with their variants and indicators."""
+    """Create the ten categories, or update the seed-managed fields of existing ones."""
     data = _read("categories.toml")["category"]
     for position, item in enumerate(data):
         category = _upsert(
@@ -74,6 +79,7 @@ def load_categories(session: Session) -> int:
                 "variant_name_en": item.get("variant_name_en"),
                 "position": position,
             },
+            keep=ADMIN_MANAGED_CATEGORY_FIELDS,
         )
         for vpos, variant in enumerate(item.get("variant", [])):
             _upsert(

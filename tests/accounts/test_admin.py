@@ -15,6 +15,20 @@ def admin(session):
     return user
 
 
+def test_administrators_sign_in_to_the_console(client, login, admin):
+    response = client.post("/login", data={"email": admin.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == "/admin"
+    page = client.get("/admin").get_data(as_text=True)
+    assert 'href="/admin">Administration</a>' in page
+
+
+def test_others_see_no_administration_link(client, session, login):
+    user = factories.make_user(session)
+    session.commit()
+    login(user)
+    assert "Administration" not in client.get("/").get_data(as_text=True)
+
+
 def test_administrator_creates_a_certification_body_and_its_reviewer(client, session, login, admin):
     login(admin)
     code = factories.credit_code("520300")
