@@ -62,9 +62,11 @@ def live_server(app) -> Iterator[LiveServer]:
         werkzeug_logger.removeHandler(quiet)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Launch Debian's Chromium once for the run; skip (fail on CI) when it is not installed."""
+    """Launch Debian's Chromium once for the e2e tests; skip (fail on CI) when it is missing."""
+    # Package scope, not session: Playwright's sync API keeps an event loop running in this
+    # thread until it stops, and later tests that sign a PDF (pyHanko uses asyncio.run) fail.
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} not found: apt-get install chromium"
         if os.environ.get("CI"):

@@ -1,0 +1,35 @@
+"""The demo data (`flask seed`) gives a dashboard where every chart has something to show."""
+
+from datetime import date
+
+from greenbm.dashboard import views
+from greenbm.dashboard.panels import PANELS
+from greenbm.seeds.certification_demo import load_demo_certificates
+from greenbm.seeds.loader import load_demo
+from greenbm.seeds.procurement_demo import load_demo_procurement
+from tests.dashboard.test_views import download, page_tables
+
+
+def _number(cell: str) -> float:
+    try:
+        return float(cell)
+    except ValueError:  # a unit or "–"
+        return 0.0
+
+
+def test_every_chart_of_the_demo_dashboard_has_data(session, client, tmp_path, monkeypatch):
+    today = date.today()
+    monkeypatch.setattr(views, "today", lambda: today)
+    load_demo(session, echo=lambda *a, **k: None)
+    load_demo_certificates(session, str(tmp_path), today=today)
+    load_demo_procurement(session, today=today)
+    session.commit()
+    html = client.get("/dashboard").get_data(as_text=True)
+    tables = page_tables(html)
+    for key in PANELS:
+        rows = tables[f"table-{key}"][1:]
+        assert rows, key
+        # Some figure of the chart is more than zero.
+        assert any(_number(cell) > 0 for row in rows for cell in row[1:]), key
+        assert download(client, key) == tables[f"table-{key}"], key
+    assert html.count('class="mark"') > 50
