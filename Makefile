@@ -46,9 +46,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check greenbm tests
 	$(BIN)/ruff format --check greenbm tests
 
-# Production-style: gunicorn with several workers; set DATABASE_URL for PostgreSQL.
+# Production-style: gunicorn (gunicorn.conf.py) with several workers beside this instance's
+# index follower; set DATABASE_URL for PostgreSQL and REDIS_URL for shared rate limits.
+# No reindex here: the follower builds a missing index and otherwise catches up.
 WORKERS ?= 4
 serve-prod: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask catalog reindex
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) bash scripts/serve.sh prod

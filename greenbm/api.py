@@ -55,6 +55,7 @@ _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
     404: "Not found.",
     429: "Too many requests: try again later.",
+    503: "The database is unavailable at the moment: retry after the Retry-After seconds.",
 }
 
 
@@ -138,7 +139,8 @@ def _operation(
 ) -> dict:
     """Return the OpenAPI operation object shared by every method."""
     responses = {"200": {"description": "OK", **_json_content(response)}}
-    for code in errors:
+    # Any operation can meet a database outage (see the app's 503 handler).
+    for code in (*errors, 503):
         responses[str(code)] = {
             "description": _ERROR_DESCRIPTIONS.get(code, "Error."),
             **_json_content(ERROR),

@@ -3,15 +3,21 @@
 from pathlib import Path
 
 import email_validator
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from greenbm import db, i18n, security
 from greenbm.config import load_config
 from greenbm.extensions import babel, csrf, limiter, login_manager
+from greenbm.ops.uploads import UploadClosingRequest
+
+DATABASE_RETRY_AFTER = 60  # seconds, sent with a 503 while the database is unavailable
 
 
 def _allow_test_domain() -> None:
@@ -25,9 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     """Create and configure the Flask application."""
     _allow_test_domain()
     app = Flask(__name__, instance_relative_config=False)
+    app.request_class = UploadClosingRequest
     app.config.update(load_config(config))
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.config["EVIDENCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     if app.config.get("PASSWORD_HASH_FAST"):
         from greenbm.accounts.passwords import use_fast_hashing
@@ -70,10 +79,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from greenbm.accounts import bp as accounts_bp
+    from greenbm.admin import bp as admin_bp
     from greenbm.api import api_bp
     from greenbm.catalog import bp as catalog_bp
     from greenbm.catalog import manufacturer_bp
     from greenbm.certification import bp as certification_bp
+    from greenbm.dashboard import bp as dashboard_bp
     from greenbm.procurement import bp as procurement_bp
 
     # Before api_bp is registered: importing it adds the eligibility API routes to api_bp.
@@ -81,10 +92,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(manufacturer_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(procurement_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     # Certification offers the catalogue its indicator levels without being imported by it.
     from greenbm.certification.catalogue_hooks import register as register_catalogue_hooks
@@ -123,14 +136,33 @@ def _register_errors(app: Flask) -> None:
             403: _("You are not allowed to do that."),
             404: _("There is nothing here."),
             405: _("That action is not available here."),
+            # Each upload form states its own, smaller limit; this is the request's ceiling.
             413: _(
-                "The upload is too large: evidence files may be at most 20 MB. "
-                "Go back and choose a smaller file."
+                "The upload is larger than the %(n)d MB this site accepts. "
+                "Go back and choose a smaller file.",
+                n=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
             ),
             429: _("Too many attempts. Wait a minute and try again."),
         }
         message = messages.get(exc.code, exc.description)
         return render_template("error.html", code=exc.code, message=message), exc.code, headers
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(exc: Exception):
+        # The server is down, restarting or unreachable: say so and ask the client to retry;
+        # the engine's pre-ping replaces dead connections once it answers again.
+        app.logger.warning("database unavailable: %s", exc)
+        message = _("The database is unavailable at the moment; please try again in a minute.")
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+        if request.path.startswith("/api/"):
+            # The API answers in English, like its other error messages.
+            english = "The database is unavailable at the moment; please try again in a minute."
+            return {"error": "Service Unavailable", "message": english}, 503, headers
+        # The page must not need the database itself: render it for an anonymous visitor.
+        g._login_user = login_manager.anonymous_user()
+        return render_template("error.html", code=503, message=message), 503, headers
 
     @app.errorhandler(500)
     def server_error(exc):
@@ -143,6 +175,7 @@ def _register_cli(app: Flask) -> None:
     from greenbm.catalog.cli import catalog_cli
     from greenbm.certification.cli import certification_cli
     from greenbm.migrate import db_cli
+    from greenbm.ops.cli import backup_command, restore_command
     from greenbm.seeds.loader import seed_command
 
     app.cli.add_command(db_cli)
@@ -150,6 +183,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(certification_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _register_template_helpers(app: Flask) -> None:

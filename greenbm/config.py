@@ -55,6 +55,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": 20,
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "0") == "1",
+        # Reverse proxies in front of the app (e.g. 1 for nginx): their X-Forwarded-For and
+        # X-Forwarded-Proto are trusted, so rate limits count clients, not the proxy.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -1,10 +1,16 @@
 """`flask catalog …` commands: rebuild the search index, follow the outbox."""
 
+import contextlib
+import signal
+import threading
 import time
+from collections.abc import Callable
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from greenbm.catalog import indexer
@@ -32,6 +38,42 @@ def reindex_command(procs: int) -> None:
     click.echo(f"Indexed {count} products into {index_dir} in {elapsed:.1f} s.")
 
 
+def follow_round(engine: Engine, index_dir: str, echo: Callable[[str], None]) -> int:
+    """Apply what waits in the outbox, rebuilding a missing or outdated index; return count."""
+    # A fresh session each round, so that each poll sees newly committed rows.
+    with Session(engine) as session:
+        try:
+            applied = indexer.apply_outbox(session, index_dir)
+        except IndexUnavailable as exc:
+            echo(f"No usable index in {index_dir} ({exc}): rebuilding it.")
+            echo(f"Indexed {indexer.rebuild_index(session, index_dir)} products.")
+            applied = indexer.apply_outbox(session, index_dir)
+    if applied:
+        echo(f"Applied {applied} outbox rows (up to {indexer.last_applied(index_dir)}).")
+    return applied
+
+
+def follow(
+    engine: Engine,
+    index_dir: str,
+    *,
+    interval: float,
+    stop: threading.Event,
+    echo: Callable[[str], None] = click.echo,
+) -> None:
+    """Apply the outbox to the index every `interval` seconds until `stop` is set.
+
+    While the database is unavailable the rounds fail and are retried, so the follower
+    outlives a database restart.
+    """
+    while not stop.is_set():
+        try:
+            follow_round(engine, index_dir, echo)
+        except (OperationalError, InterfaceError) as exc:
+            echo(f"The database is unavailable ({type(exc).__name__}); trying again.")
+        stop.wait(interval)
+
+
 @catalog_cli.command("follow")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 @click.option("--once", is_flag=True, help="Apply what is waiting, then stop.")
@@ -40,23 +82,12 @@ def follow_command(interval: float, once: bool) -> None:
     """Keep this instance's index current by applying the outbox as it grows."""
     init_search()
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
-    try:
-        while True:
-            # A fresh session each round, so that each poll sees newly committed rows.
-            with Session(get_engine()) as session:
-                try:
-                    applied = indexer.apply_outbox(session, index_dir)
-                except IndexUnavailable:
-                    click.echo(f"No usable index in {index_dir}: rebuilding it.")
-                    count = indexer.rebuild_index(session, index_dir)
-                    click.echo(f"Indexed {count} products.")
-                    applied = indexer.apply_outbox(session, index_dir)
-            if applied:
-                click.echo(
-                    f"Applied {applied} outbox rows (up to {indexer.last_applied(index_dir)})."
-                )
-            if once:
-                break
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
+    if once:
+        follow_round(get_engine(), index_dir, click.echo)
+        return
+    stop = threading.Event()
+    # A service manager stops the follower with SIGTERM: finish the round, then leave.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        follow(get_engine(), index_dir, interval=interval, stop=stop)
+    click.echo("Stopped.")

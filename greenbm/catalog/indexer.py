@@ -13,6 +13,7 @@ until the next rebuild, so a worker still reading it is not cut off.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import time
@@ -30,6 +31,8 @@ from greenbm.accounts.models import Organisation
 from greenbm.catalog import search
 from greenbm.catalog.models import Category, CategoryVariant, Product, ProductStatus, SearchOutbox
 from greenbm.catalog.search import ProductDocument, SearchResult
+
+logger = logging.getLogger(__name__)
 
 STATE_FILE = "last_applied"
 LOCK_FILE = ".lock"
@@ -192,6 +195,17 @@ def _set_last_applied(generation: Path, outbox_id: int) -> None:
     _write_atomically(generation / STATE_FILE, str(outbox_id))
 
 
+def _remove_unfinished(index_dir: Path) -> None:
+    """Remove what a writer killed half-way left behind (call with the writer lock held)."""
+    # No other writer can be running: a `.building` generation or a temporary pointer now
+    # belongs to a rebuild that died (power cut, kill -9, out of memory).
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name.startswith(PREFIX) and child.name.endswith(BUILDING):
+            logger.warning("removing the unfinished index generation %s", child)
+            shutil.rmtree(child, ignore_errors=True)
+    (index_dir / (search.POINTER + ".tmp")).unlink(missing_ok=True)
+
+
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
     for child in index_dir.iterdir():
         if child.is_dir() and child.name.startswith(PREFIX) and child.name not in keep:
@@ -211,6 +225,7 @@ def rebuild_index(
     """Index every published product into a fresh generation and switch to it; return count."""
     index_dir = Path(index_dir)
     with _writer_lock(index_dir):
+        _remove_unfinished(index_dir)  # before building: a dead build's disk space comes back
         try:
             previous = search.current_generation(index_dir).name
         except search.IndexUnavailable:
@@ -245,15 +260,24 @@ def _contiguous_end(last: int, rows: Sequence, now: datetime) -> int:
     return expected - 1
 
 
+def _check_not_ahead(session: Session, last: int) -> None:
+    newest = session.exec(select(func.max(SearchOutbox.id))).one() or 0
+    if last > newest:
+        # The index has applied rows this database never had: the database was restored from
+        # a backup (or replaced), and the index may show changes it lost. Rebuild.
+        raise search.IndexUnavailable(f"the index is ahead of the database ({last} > {newest})")
+
+
 def apply_outbox(session: Session, index_dir: str | Path, *, batch: int = 500) -> int:
     """Apply outbox rows newer than the index's state, in order; return how many were applied.
 
     Idempotent: a row applied twice leaves the same document. Raises IndexUnavailable when
-    there is no index to update (rebuild first).
+    there is no index to update, or when it is ahead of the database (rebuild first).
     """
     index_dir = Path(index_dir)
     applied = 0
     with _writer_lock(index_dir):
+        _remove_unfinished(index_dir)
         generation = search.current_generation(index_dir)
         last = last_applied(index_dir)
         while True:
@@ -264,6 +288,8 @@ def apply_outbox(session: Session, index_dir: str | Path, *, batch: int = 500) -
                 .limit(batch)
             ).all()
             if not rows:
+                if not applied:
+                    _check_not_ahead(session, last)
                 break
             product_ids = {product_id for _, product_id, _ in rows}
             upserts = list(documents(session, product_ids))

@@ -401,11 +401,11 @@ def test_openapi_document_describes_both(document):
         "category": ("query", True),
         "min_stars": ("query", False),
     }
-    assert set(get["responses"]) == {"200", "400"}
+    assert set(get["responses"]) == {"200", "400", "503"}
     assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EligibilityAnswer"
     }
-    assert set(post["responses"]) == {"200", "400", "429"}
+    assert set(post["responses"]) == {"200", "400", "429", "503"}
     body = post["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/EligibilityQueries"}
     schemas = document["components"]["schemas"]
