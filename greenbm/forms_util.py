@@ -25,12 +25,19 @@ def apply_errors(form: FlaskForm, error: Invalid) -> None:
             form.form_errors.extend(messages)
 
 
+def is_local_path(target: str) -> bool:
+    """Return whether the target is a path on this site (never another host, however written)."""
+    # Browsers drop tabs and newlines inside URLs and read "\\" as "/": "/\t/evil.example"
+    # and "/\\evil.example" both mean //evil.example. So no control character, no backslash.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    return all(" " <= c != "\x7f" for c in target)
+
+
 def safe_next(default: str) -> str:
     """Return the `next` parameter if it is a path on this site, else the default."""
     target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return target if is_local_path(target) else default
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 
+from greenbm.forms_util import is_local_path
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -39,7 +41,7 @@ def switch_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     target = request.form.get("next") or ""
-    # Only relative paths: never redirect off-site.
-    if not target.startswith("/") or target.startswith("//"):
+    # Only paths on this site: never redirect off-site.
+    if not is_local_path(target):
         target = url_for("home")
     return redirect(target)

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import os
+import re
 import secrets
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from sqlmodel import Session, select
 
 from greenbm.accounts.models import User
@@ -23,19 +25,86 @@ _CHUNK = 1024 * 1024
 
 
 def _safe_name(filename: str) -> str:
-    # Keep only the last path component: a name is shown, never used as a path.
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    # Keep only the last path component: a name is shown, never used as a path. Control
+    # characters go too: the name ends up in a Content-Disposition header.
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip()
     return name[:255] or "evidence.pdf"
 
 
-def looks_like_pdf(data: bytes) -> bool:
-    """Return whether the bytes are a readable PDF with at least one page."""
+_READ_ERRORS = (
+    PdfReadError,
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+)
+
+# Keys and action types that make a PDF run code, open files or carry files: reviewers open
+# evidence in their browser, so none of them is accepted.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia"}
+_ACTIVE_VALUES = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/RichMediaExecute",
+    "/EmbeddedFile",
+    "/FileAttachment",
+    "/RichMedia",
+}
+# The same names in the raw bytes: catches objects no reference reaches (old revisions).
+_ACTIVE_BYTES = re.compile(
+    rb"/(?:JS|JavaScript|Launch|EmbeddedFiles?|FileAttachment)(?![A-Za-z0-9])"
+)
+
+
+def _walk(root) -> bool:
+    """Return whether any object reachable from the root holds active content."""
+    stack, seen = [root], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            if _ACTIVE_KEYS & set(item.keys()):
+                return True
+            kinds = (item.get(key) for key in ("/S", "/Type", "/Subtype"))
+            if any(isinstance(kind, str) and kind in _ACTIVE_VALUES for kind in kinds):
+                return True
+            # An open action that is only a destination moves the view and stays allowed; an
+            # action dictionary there is reached and checked like every other object.
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
+
+
+def pdf_problem(data: bytes) -> str | None:
+    """Return why the bytes are not an acceptable PDF, or None when they are."""
     if data.lstrip()[:5] != b"%PDF-":
-        return False
+        return _("Only PDF files are accepted, and this file is not a PDF.")
     try:
-        return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-        return False
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return _("Password-protected PDF files cannot be checked: remove the password.")
+        if len(reader.pages) == 0:
+            return _("Only PDF files are accepted, and this file is not a PDF.")
+        active = _walk(reader.trailer) or bool(_ACTIVE_BYTES.search(data))
+    except _READ_ERRORS:
+        return _("Only PDF files are accepted, and this file is not a PDF.")
+    if active:
+        return _(
+            "PDF files with scripts, actions or embedded files are not accepted. "
+            "Print the document to a plain PDF and upload that."
+        )
+    return None
 
 
 def store_evidence(
@@ -63,8 +132,8 @@ def store_evidence(
         errors["file"] = [_("The file is larger than 20 MB.")]
     elif not data:
         errors["file"] = [_("The file is empty.")]
-    elif not looks_like_pdf(data):
-        errors["file"] = [_("Only PDF files are accepted, and this file is not a PDF.")]
+    elif problem := pdf_problem(data):
+        errors["file"] = [problem]
     if errors:
         raise Invalid(errors)
     stored_name = secrets.token_hex(16) + ".pdf"
@@ -72,11 +141,15 @@ def store_evidence(
     folder.mkdir(parents=True, exist_ok=True)
     # Write to a temporary name and rename: a reader never sees half a file.
     partial = folder / (stored_name + ".part")
-    with open(partial, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(partial, folder / stored_name)
+    try:
+        with open(partial, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, folder / stored_name)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a full disk must not leave half a file behind
+        raise
     evidence = EvidenceFile(
         manufacturer_id=product.manufacturer_id,
         product_id=product.id,
@@ -91,6 +164,11 @@ def store_evidence(
     session.add(evidence)
     session.flush()
     return evidence
+
+
+def discard_evidence_file(evidence: EvidenceFile, evidence_dir: str) -> None:
+    """Remove the stored file of an evidence row that was never committed."""
+    (Path(evidence_dir) / evidence.stored_name).unlink(missing_ok=True)
 
 
 def product_evidence(*, session: Session, product_id: int) -> list[EvidenceFile]:

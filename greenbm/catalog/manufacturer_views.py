@@ -22,6 +22,7 @@ from greenbm.catalog import manufacturer_bp as bp
 from greenbm.catalog.energy import ENERGY_METRICS
 from greenbm.catalog.evidence import (
     delete_evidence,
+    discard_evidence_file,
     own_evidence,
     product_evidence,
     store_evidence,
@@ -380,7 +381,7 @@ def upload_evidence(product_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            store_evidence(
+            evidence = store_evidence(
                 session=db,
                 actor=current_user,
                 product_id=item.id,
@@ -394,7 +395,12 @@ def upload_evidence(product_id: int):
             db.rollback()
             apply_errors(form, exc)
         else:
-            db.commit()
+            try:
+                db.commit()
+            except Exception:
+                # The row is not saved, so its file must not stay behind as an orphan.
+                discard_evidence_file(evidence, current_app.config["EVIDENCE_DIR"])
+                raise
             flash(_("Document attached."), "success")
             return redirect(url_for("manufacturer.product", product_id=item.id))
     return _product_page(item, form), 400

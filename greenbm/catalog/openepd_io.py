@@ -128,6 +128,10 @@ def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:
             )
         )
         return None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        problems.append(_("The file holds a number too long to read."))
+        return None
     if not isinstance(data, dict):
         kinds = {list: _("an array"), str: _("a string"), bool: _("true or false")}
         kind = kinds.get(type(data), _("null") if data is None else _("a number"))

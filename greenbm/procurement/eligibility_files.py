@@ -24,6 +24,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10,000 rows of CSV take about 400 KB
 MAX_COLUMNS = 30  # columns after the 30th are not read
+# What an XLSX may unpack to: 10,000 rows take about 1 MB; a zip bomb takes gigabytes.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 RESULT_MAX_AGE = timedelta(days=1)
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -148,7 +150,19 @@ def _csv_rows(data: bytes) -> Iterator[list]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    # zipfile never inflates a member past the size its header declares, so the sum is a bound.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(_("The file is not a valid XLSX workbook.")) from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise FileProblem(_("The workbook is too large once unpacked: upload at most 10,000 rows."))
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list]:
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:

@@ -778,7 +778,8 @@ def test_a_request_over_the_limit_gets_a_page_naming_the_limit(app, maker, sessi
     content = pdf_bytes() + b"%" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)
     response = upload(maker.client, product.id, content)
     assert response.status_code == 413
-    assert "at most 20 MB" in response.get_data(as_text=True)
+    ceiling = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    assert f"larger than the {ceiling} MB this site accepts" in response.get_data(as_text=True)
     assert counts(session) == before
     assert _evidence_dir(app) == []
 
