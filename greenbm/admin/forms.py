@@ -93,7 +93,10 @@ class CategoryForm(FlaskForm):
         choices=select_choices(
             [
                 (ProcurementClass.MANDATORY.value, _l("Mandatory: every product bought is green")),
-                (ProcurementClass.OPTIONAL.value, _l("Optional: green for ≥ 40% of the types")),
+                (
+                    ProcurementClass.OPTIONAL.value,
+                    _l("Optional: green for at least 40 per cent of the types"),
+                ),
             ]
         ),
     )
