@@ -260,7 +260,7 @@ def test_a_request_over_the_size_limit_gets_413_with_a_clear_page(
     login(owner[0])
     response = _upload(client, owner[1].id, pdf_bytes() + b"%" + b"0" * (1024 * 1024))
     assert response.status_code == 413
-    assert "The upload is too large" in response.get_data(as_text=True)
+    assert "larger than the 1 MB this site accepts" in response.get_data(as_text=True)
     assert _evidence_count(session) == 0
 
 
