@@ -37,4 +37,18 @@ def _install_guard(state: BlueprintSetupState) -> None:
 
 bp.record_once(_install_guard)
 
+
+@bp.app_template_global("state_word")
+def state_word(code: str | None) -> str:
+    """Return an audit row's object kind, state or status in the reader's language."""
+    from greenbm.admin.forms import OBJECT_TYPE_CHOICES
+    from greenbm.certification.forms import STATE_LABELS
+    from greenbm.certification.labels import CERTIFICATE_STATUS_LABELS
+
+    if not code:
+        return "—"
+    words = {**dict(OBJECT_TYPE_CHOICES), **STATE_LABELS, **CERTIFICATE_STATUS_LABELS}
+    return str(words.get(code, code))
+
+
 from greenbm.admin import audit_views, catalogue_views, views  # noqa: E402,F401

@@ -132,7 +132,7 @@ def test_application_and_certificate_events_are_searched_too(app, client, sessio
         as_text=True
     )
     assert "2 entries." in page and world.product.name_zh in page
-    assert "submitted → under_review" in page and world.maker.email in page
+    assert "Submitted → Under review" in page and world.maker.email in page
     for org in (world.maker.organisation_id, world.body.id):
         page = client.get(f"/admin/audit?organisation={org}").get_data(as_text=True)
         assert 'data-source="certificate"' in page and 'data-source="application"' in page
