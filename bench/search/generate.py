@@ -1,9 +1,11 @@
-"""Generate a synthetic catalogue of published products in a SQLite database, for the search bench.
+"""Generate a synthetic catalogue of published products (in SQLite by default) for the benches.
 
     python bench/search/generate.py --out /tmp/greenbm-bench --products 100000
+    python bench/search/generate.py --database-url postgresql+psycopg://…/greenbm_load
 
-Rows go in through the real table models (bulk inserts); categories come from the shipped
-seed file. Deterministic for a given --seed.
+With --database-url the catalogue goes into that (empty) database instead, e.g. PostgreSQL
+for the load bench. Rows go in through the real table models (bulk inserts); categories come
+from the shipped seed file. Deterministic for a given --seed.
 """
 
 from __future__ import annotations
@@ -385,15 +387,21 @@ def _product(rng: random.Random, n: int, org: dict, plant_id: int, categories: d
     return row
 
 
-def generate(out: Path, products: int, seed: int = 2026, echo=print) -> Path:
-    """Create out/bench.sqlite3 with the catalogue; return the database path."""
+def generate(
+    out: Path, products: int, seed: int = 2026, echo=print, database_url: str | None = None
+) -> Path | str:
+    """Create the catalogue in out/bench.sqlite3, or in the empty database at database_url.
+
+    Return the SQLite path, or database_url.
+    """
     out.mkdir(parents=True, exist_ok=True)
     path = out / "bench.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if database_url is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     app = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{path}",
+            "DATABASE_URL": database_url or f"sqlite:///{path}",
             "INSTANCE_DIR": str(out / "instance"),
             "SECRET_KEY": "bench",
             "TESTING": True,
@@ -404,6 +412,9 @@ def generate(out: Path, products: int, seed: int = 2026, echo=print) -> Path:
     rng = random.Random(seed)
     started = time.perf_counter()
     with Session(engine) as session:
+        # A database of another run is not wiped here (it may not be ours): refuse it instead.
+        if session.exec(select(Product.id).limit(1)).first() is not None:
+            raise SystemExit(f"{database_url or path} already holds products: give an empty one")
         load_categories(session)
         session.commit()
         categories = {c.code: c for c in session.exec(select(Category)).all()}
@@ -437,8 +448,9 @@ def generate(out: Path, products: int, seed: int = 2026, echo=print) -> Path:
             session.execute(insert(Product), batch)
         session.commit()
     engine.dispose()
-    echo(f"generated {products} products in {time.perf_counter() - started:.1f} s: {path}")
-    return path
+    target = database_url or path
+    echo(f"generated {products} products in {time.perf_counter() - started:.1f} s: {target}")
+    return target
 
 
 def main() -> None:
@@ -447,8 +459,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/greenbm-bench"))
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to fill instead of --out/bench.sqlite3 (--out keeps the instance)",
+    )
     args = parser.parse_args()
-    generate(args.out, args.products, args.seed)
+    generate(args.out, args.products, args.seed, database_url=args.database_url)
 
 
 if __name__ == "__main__":
