@@ -5,6 +5,9 @@ from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from greenbm.accounts.models import Role
+from greenbm.admin.forms import OBJECT_TYPE_CHOICES
+from greenbm.certification.forms import STATE_LABELS
+from greenbm.certification.labels import CERTIFICATE_STATUS_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,17 +41,14 @@ def _install_guard(state: BlueprintSetupState) -> None:
 bp.record_once(_install_guard)
 
 
+# Lazy strings: the one map answers in each reader's language.
+_WORDS = {**dict(OBJECT_TYPE_CHOICES), **STATE_LABELS, **CERTIFICATE_STATUS_LABELS}
+
+
 @bp.app_template_global("state_word")
 def state_word(code: str | None) -> str:
     """Return an audit row's object kind, state or status in the reader's language."""
-    from greenbm.admin.forms import OBJECT_TYPE_CHOICES
-    from greenbm.certification.forms import STATE_LABELS
-    from greenbm.certification.labels import CERTIFICATE_STATUS_LABELS
-
-    if not code:
-        return "—"
-    words = {**dict(OBJECT_TYPE_CHOICES), **STATE_LABELS, **CERTIFICATE_STATUS_LABELS}
-    return str(words.get(code, code))
+    return str(_WORDS.get(code, code)) if code else "—"
 
 
 from greenbm.admin import audit_views, catalogue_views, views  # noqa: E402,F401

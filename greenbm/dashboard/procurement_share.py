@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from greenbm.catalog.models import Category, Product
 from greenbm.dashboard.arithmetic import share
 from greenbm.procurement.models import ListLine, ProcurementList, Project
+from greenbm.procurement.report import line_facts
 from greenbm.procurement.rules import OPTIONAL_MIN_SHARE, Line, check_optional, value_share
 
 TYPE_SHARE_TARGET = float(OPTIONAL_MIN_SHARE)
@@ -43,24 +44,10 @@ class DivisionShare:
         return share(self.types_covered, self.types_used)
 
 
-def _line(line: ListLine, code: str, procurement_class: str, product: Product | None) -> Line:
-    return Line(
-        id=line.id,
-        label=line.description,
-        category=code,
-        procurement_class=procurement_class,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        in_catalogue=product is not None,
-        cert_status=product.cert_status if product else None,
-        cert_valid_until=product.cert_valid_until if product else None,
-    )
-
-
 def procurement_shares(*, session: Session, today: date) -> list[DivisionShare]:
     """Return each division with lists: their value, green value and optional-type coverage."""
     rows = session.exec(
-        select(ListLine, Category.code, Category.procurement_class, Product, Project.division_code)
+        select(ListLine, Category, Product, Project.division_code)
         .join(Category, Category.id == ListLine.category_id)
         .outerjoin(Product, Product.id == ListLine.product_id)
         .join(ProcurementList, ProcurementList.id == ListLine.list_id)
@@ -68,9 +55,9 @@ def procurement_shares(*, session: Session, today: date) -> list[DivisionShare]:
         .order_by(ListLine.list_id, ListLine.id)
     ).all()
     lists: dict[int, tuple[str, list[Line]]] = {}
-    for line, code, procurement_class, product, division in rows:
+    for line, category, product, division in rows:
         entry = lists.setdefault(line.list_id, (division, []))
-        entry[1].append(_line(line, code, procurement_class, product))
+        entry[1].append(line_facts(line, category, product))
     tallies: dict[str, list] = {}
     for division, lines in lists.values():
         value = value_share(lines, today)

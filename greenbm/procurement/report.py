@@ -1,6 +1,6 @@
 """What a list page and the exports show: each line with its product, and the compliance check."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -100,7 +100,8 @@ def _reference(
     return None
 
 
-def _facts(line: ListLine, category: Category, product, reference) -> Line:
+def line_facts(line: ListLine, category: Category, product) -> Line:
+    """Return a list line as the green-procurement rules see it (without carbon figures)."""
     return Line(
         id=line.id,
         label=(product.name_zh if product else line.description),
@@ -111,6 +112,12 @@ def _facts(line: ListLine, category: Category, product, reference) -> Line:
         in_catalogue=product is not None,
         cert_status=product.cert_status if product else None,
         cert_valid_until=product.cert_valid_until if product else None,
+    )
+
+
+def _facts(line: ListLine, category: Category, product, reference) -> Line:
+    return replace(
+        line_facts(line, category, product),
         gwp=_per_unit(product.gwp_a1a3, product.declared_unit, line.unit) if product else None,
         reference=(_per_unit(reference.factor, reference.unit, line.unit) if reference else None),
     )

@@ -1,11 +1,12 @@
 """The catalogue's JSON API: product search, one product, categories; checked against OpenAPI."""
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import ValidationError
 
 from greenbm.catalog import indexer
 from greenbm.catalog.finder import close_search_indexes
 from tests.catalog.catalogue_data import Catalogue, make_catalogue
+from tests.openapi_check import validate
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +25,6 @@ def catalogue(app, session) -> Catalogue:
 @pytest.fixture
 def document(client) -> dict:
     return client.get("/api/v1/openapi.json").get_json()
-
-
-def validate(document: dict, path: str, status: int, body) -> None:
-    """Validate an answer against the schema the document gives for the path and status."""
-    responses = document["paths"][path]["get"]["responses"]
-    schema = responses[str(status)]["content"]["application/json"]["schema"]
-    root = {**schema, "components": document["components"]}
-    Draft202012Validator(root, format_checker=FormatChecker()).validate(body)
 
 
 def keys(catalogue: Catalogue, items: list[dict]) -> list[str]:

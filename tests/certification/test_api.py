@@ -4,10 +4,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, ValidationError
 
 from greenbm.certification.certificate_lifecycle import change_status
 from tests.factories import set_dates
+from tests.openapi_check import validate
 
 UNKNOWN = "GZGBM-2026-CEM-999999"
 
@@ -17,14 +18,6 @@ def document(client) -> dict:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     return response.get_json()
-
-
-def validate(document: dict, path: str, status: int, body) -> None:
-    """Validate an answer against the schema the document gives for the path and status."""
-    responses = document["paths"][path]["get"]["responses"]
-    schema = responses[str(status)]["content"]["application/json"]["schema"]
-    root = {**schema, "components": document["components"]}
-    Draft202012Validator(root, format_checker=FormatChecker()).validate(body)
 
 
 # --- certificates ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from greenbm.catalog.cli import follow
-from tests.catalog.test_products_api import validate
+from tests.openapi_check import validate
 from tests.ops.helpers import wait_for
 from tests.ops.proxy import TcpProxy
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from greenbm.procurement.eligibility import (
     Query,
@@ -11,6 +11,7 @@ from greenbm.procurement.eligibility import (
     load_categories,
 )
 from tests import factories
+from tests.openapi_check import validate as check_answer
 from tests.procurement.test_eligibility_views import World, counting_statements, make_world
 
 PATH = "/api/v1/eligibility"
@@ -31,12 +32,8 @@ def document(client) -> dict:
 
 
 def validate(document: dict, method: str, status: int, body) -> None:
-    """Validate an answer against the document's schema for the method and status."""
-    responses = document["paths"][PATH][method]["responses"]
-    schema = responses[str(status)]["content"]["application/json"]["schema"]
-    Draft202012Validator(
-        {**schema, "components": document["components"]}, format_checker=FormatChecker()
-    ).validate(body)
+    """Validate an eligibility answer against the document's schema."""
+    check_answer(document, PATH, status, body, method)
 
 
 def ask(client, document, expect: int = 200, **query):
