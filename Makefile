@@ -6,18 +6,55 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := greenbm
 
-.PHONY: run test install system-deps test-system-deps translations extract-messages lint serve-prod
+.PHONY: run test install check-lock lock upgrade system-deps test-system-deps translations extract-messages lint serve-prod
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Every Python package comes from uv.lock, at exactly the locked version. uv itself is pinned
+# too and installed from the package registry into .venv-uv when missing.
+UV_VERSION := 0.13.8
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+# The machine's python3, never a downloaded build; copies, since the cache may sit on
+# another file system than the project.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+# Compile to bytecode at install time, as pip does: jieba 0.42 has invalid escape sequences that
+# would otherwise be compiled at first import, where pytest turns the SyntaxWarning into an error.
+export UV_COMPILE_BYTECODE := 1
+LOCK_MISMATCH := pyproject.toml and uv.lock disagree: run 'make lock' and commit uv.lock with \
+	pyproject.toml (or 'git checkout pyproject.toml' to undo the change).
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# Reinstall only when the dependencies change; --locked refuses a lock that pyproject.toml
+# no longer matches instead of silently re-resolving.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@$(UV) lock --locked --quiet || { echo "$(LOCK_MISMATCH)" >&2; exit 1; }
+	$(UV) sync --locked --quiet
 	touch $@
 
 install: $(VENV)/.installed system-deps translations
+
+# Check, without installing, that uv.lock matches pyproject.toml (CI runs it first).
+check-lock: | $(UV)
+	@$(UV) lock --locked --quiet || { echo "$(LOCK_MISMATCH)" >&2; exit 1; }
+	@echo "uv.lock matches pyproject.toml"
+
+# Re-resolve after a change to pyproject.toml, keeping every other locked version.
+lock: | $(UV)
+	$(UV) lock
+
+# The one deliberate upgrade: newest allowed versions of everything, then the whole suite.
+# Leaves the new uv.lock in the working tree for you to review and commit.
+upgrade: | $(UV)
+	$(UV) lock --upgrade
+	$(UV) sync --locked
+	touch $(VENV)/.installed
+	$(MAKE) test
+	@git --no-pager diff --stat -- uv.lock
+	@echo "The suite passed on the upgraded lock: review 'git diff uv.lock' and commit it."
 
 system-deps:
 	@bash scripts/system-deps.sh runtime

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Run schemathesis against the whole /api/v1 OpenAPI document of a freshly seeded app.
-# Schemathesis lives in its own virtual environment: it pins pytest plugins and versions
-# that must not leak into the project's test environment.
+# Schemathesis lives in its own virtual environment (installed from uv.lock's `fuzz` group): it
+# pins pytest plugins and versions that must not leak into the project's test environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${SCHEMATHESIS_PORT:-5099}"
 venv=.venv-schemathesis
-[ -x "$venv/bin/schemathesis" ] || {
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet 'schemathesis>=4.0,<5'
-}
+# The locked `fuzz` group of uv.lock, alone (not the project) in its own virtualenv.
+uv=.venv-uv/bin/uv
+[ -x "$uv" ] || make --no-print-directory "$uv"
+UV_PROJECT_ENVIRONMENT="$venv" UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy \
+  "$uv" sync --locked --only-group fuzz --quiet
 
 instance="$(mktemp -d)"
 export INSTANCE_DIR="$instance" FLASK_APP=greenbm

@@ -35,7 +35,6 @@ ROOT = HERE.parents[1]
 RESULTS = ROOT / "bench" / "results"
 VENV = ROOT / ".venv" / "bin"
 BENCH_VENV = ROOT / ".venv-bench"
-LOCUST_REQUIREMENT = "locust>=2.40,<3"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1/greenbm_load"
 # The rate limits guard real clients; the bench is one address sending thousands of requests.
 UNLIMITED = "1000000 per hour"
@@ -48,15 +47,22 @@ def log(message: str) -> None:
 
 
 def ensure_locust() -> Path:
-    """Return the locust executable, installing it into .venv-bench the first time."""
-    locust = BENCH_VENV / "bin" / "locust"
-    if not locust.exists():
-        log(f"installing {LOCUST_REQUIREMENT} into {BENCH_VENV}")
-        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
-        pip = [str(BENCH_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, "--upgrade", "pip"], check=True)
-        subprocess.run([*pip, LOCUST_REQUIREMENT], check=True)
-    return locust
+    """Return the locust executable, syncing uv.lock's `load` group into .venv-bench."""
+    uv = ROOT / ".venv-uv" / "bin" / "uv"
+    if not uv.exists():
+        subprocess.run(
+            ["make", "--no-print-directory", str(uv.relative_to(ROOT))], cwd=ROOT, check=True
+        )
+    log(f"syncing the locked `load` group (locust) into {BENCH_VENV}")
+    env = {
+        **os.environ,
+        "UV_PROJECT_ENVIRONMENT": str(BENCH_VENV),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_LINK_MODE": "copy",
+    }
+    sync = [str(uv), "sync", "--locked", "--only-group", "load", "--quiet"]
+    subprocess.run(sync, cwd=ROOT, env=env, check=True)
+    return BENCH_VENV / "bin" / "locust"
 
 
 def server_environment(args) -> dict[str, str]:
