@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := greenbm
+# The application's packages: the core (greenbm) and one per domain, at the repository root.
+PACKAGES := greenbm accounts catalog certification procurement dashboard admin ops seeds
 
 .PHONY: run test install check-lock lock upgrade system-deps test-system-deps translations extract-messages lint serve-prod
 
@@ -63,12 +65,12 @@ test-system-deps:
 	@bash scripts/system-deps.sh browser
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel -q compile --use-fuzzy -d greenbm/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d translations
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l --ignore-dirs='.* __pycache__' \
-		-o greenbm/translations/messages.pot greenbm
-	$(BIN)/pybabel -q update -N -i greenbm/translations/messages.pot -d greenbm/translations
+		-o translations/messages.pot $(PACKAGES) templates
+	$(BIN)/pybabel -q update -N -i translations/messages.pot -d translations
 
 run: install
 	$(BIN)/flask db upgrade
@@ -80,8 +82,8 @@ test: install test-system-deps
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check greenbm tests
-	$(BIN)/ruff format --check greenbm tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Production-style: gunicorn (gunicorn.conf.py) with several workers beside this instance's
 # index follower; set DATABASE_URL for PostgreSQL and REDIS_URL for shared rate limits.

@@ -9,12 +9,11 @@ import tempfile
 import time
 from datetime import date
 from importlib.metadata import version
-from pathlib import Path
 
-from greenbm.certification.pdf import render_certificate_pdf
-from greenbm.certification.signing import ensure_signing_identity, sign_pdf, verify_pdf_signature
+from certification.pdf import render_certificate_pdf
+from certification.signing import ensure_signing_identity, sign_pdf, verify_pdf_signature
+from greenbm.paths import STATIC_DIR
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "greenbm" / "static"
 BASE_URL = "https://greenbm.example.cn"
 
 CONTEXT = {

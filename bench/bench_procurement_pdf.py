@@ -27,18 +27,18 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
+from accounts.credit_code import make_credit_code
+from accounts.models import OrganisationKind, User
+from accounts.services import OrganisationData, create_organisation, create_user
+from catalog.models import Category, GwpProvenance, Plant, Product, ProductStatus
+from catalog.services import set_certification_summary
 from greenbm import create_app
-from greenbm.accounts.credit_code import make_credit_code
-from greenbm.accounts.models import OrganisationKind, User
-from greenbm.accounts.services import OrganisationData, create_organisation, create_user
-from greenbm.catalog.models import Category, GwpProvenance, Plant, Product, ProductStatus
-from greenbm.catalog.services import set_certification_summary
 from greenbm.migrate import upgrade
-from greenbm.procurement.line_services import MaterialInput, add_material_line, add_product_line
-from greenbm.procurement.pdf import pdf_context, render_list_pdf
-from greenbm.procurement.report import list_report
-from greenbm.procurement.services import ProjectInput, create_list, create_project
-from greenbm.seeds.loader import load_categories
+from procurement.line_services import MaterialInput, add_material_line, add_product_line
+from procurement.pdf import pdf_context, render_list_pdf
+from procurement.report import list_report
+from procurement.services import ProjectInput, create_list, create_project
+from seeds.loader import load_categories
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "greenbm" / "static"

@@ -15,7 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from greenbm import db, i18n, security
 from greenbm.config import load_config
 from greenbm.extensions import babel, csrf, limiter, login_manager
-from greenbm.ops.uploads import UploadClosingRequest
+from greenbm.paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+from ops.uploads import UploadClosingRequest
 
 DATABASE_RETRY_AFTER = 60  # seconds, sent with a 503 while the database is unavailable
 
@@ -30,7 +31,12 @@ def _allow_test_domain() -> None:
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the Flask application."""
     _allow_test_domain()
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(
+        __name__,
+        instance_relative_config=False,
+        template_folder=TEMPLATES_DIR,
+        static_folder=STATIC_DIR,
+    )
     app.request_class = UploadClosingRequest
     app.config.update(load_config(config))
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -39,14 +45,14 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     if app.config.get("PASSWORD_HASH_FAST"):
-        from greenbm.accounts.passwords import use_fast_hashing
+        from accounts.passwords import use_fast_hashing
 
         use_fast_hashing()
     db.init_app(app)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
-        default_translation_directories=str(Path(__file__).parent / "translations"),
+        default_translation_directories=str(TRANSLATIONS_DIR),
     )
     csrf.init_app(app)
     limiter.init_app(app)
@@ -57,7 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     _register_template_helpers(app)
     # Load jieba's dictionary now, not on the first search a visitor makes.
-    from greenbm.catalog.search import init_search
+    from catalog.search import init_search
 
     init_search()
     if app.config["AUTO_MIGRATE"]:
@@ -68,7 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from greenbm.accounts.auth import load_user
+    from accounts.auth import load_user
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -78,17 +84,17 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from greenbm.accounts import bp as accounts_bp
-    from greenbm.admin import bp as admin_bp
+    from accounts import bp as accounts_bp
+    from admin import bp as admin_bp
+    from catalog import bp as catalog_bp
+    from catalog import manufacturer_bp
+    from certification import bp as certification_bp
+    from dashboard import bp as dashboard_bp
     from greenbm.api import api_bp
-    from greenbm.catalog import bp as catalog_bp
-    from greenbm.catalog import manufacturer_bp
-    from greenbm.certification import bp as certification_bp
-    from greenbm.dashboard import bp as dashboard_bp
-    from greenbm.procurement import bp as procurement_bp
+    from procurement import bp as procurement_bp
 
     # Before api_bp is registered: importing it adds the eligibility API routes to api_bp.
-    from greenbm.procurement.eligibility_views import eligibility_bp
+    from procurement.eligibility_views import eligibility_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(accounts_bp)
@@ -100,14 +106,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     # Certification offers the catalogue its indicator levels without being imported by it.
-    from greenbm.certification.catalogue_hooks import register as register_catalogue_hooks
+    from certification.catalogue_hooks import register as register_catalogue_hooks
 
     register_catalogue_hooks(app)
     csrf.exempt(api_bp)  # read-only JSON for other systems; no cookies needed
 
     @app.get("/")
     def home():
-        from greenbm.catalog.services import catalogue_overview
+        from catalog.services import catalogue_overview
         from greenbm.db import get_session
 
         return render_template("home.html", overview=catalogue_overview(session=get_session()))
@@ -171,12 +177,12 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from greenbm.accounts.cli import users_cli
-    from greenbm.catalog.cli import catalog_cli
-    from greenbm.certification.cli import certification_cli
+    from accounts.cli import users_cli
+    from catalog.cli import catalog_cli
+    from certification.cli import certification_cli
     from greenbm.migrate import db_cli
-    from greenbm.ops.cli import backup_command, restore_command
-    from greenbm.seeds.loader import seed_command
+    from ops.cli import backup_command, restore_command
+    from seeds.loader import seed_command
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
@@ -188,8 +194,8 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from greenbm.accounts.divisions import division_name
-    from greenbm.catalog.units import format_unit
+    from accounts.divisions import division_name
+    from catalog.units import format_unit
 
     app.jinja_env.globals.update(
         localized=i18n.localized,

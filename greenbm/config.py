@@ -4,8 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_INSTANCE_DIR = PACKAGE_DIR.parent / "instance"
+from greenbm.paths import DEFAULT_INSTANCE_DIR
 
 
 def _secret_key(instance_dir: Path) -> str:

@@ -1,14 +1,12 @@
 """Alembic migrations driven from the Flask CLI (`flask db upgrade`, `flask db revision`)."""
 
-from pathlib import Path
-
 import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+from greenbm.paths import MIGRATIONS_DIR
 
 
 def alembic_config(app: Flask) -> Config:

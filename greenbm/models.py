@@ -1,8 +1,7 @@
 """Import every table model so that SQLModel.metadata knows the whole schema."""
 
-from greenbm.accounts.models import Notification, Organisation, User
-from greenbm.audit import AuditEntry
-from greenbm.catalog.models import (
+from accounts.models import Notification, Organisation, User
+from catalog.models import (
     Category,
     CategoryIndicator,
     CategoryVariant,
@@ -13,7 +12,7 @@ from greenbm.catalog.models import (
     ProductIndicatorValue,
     SearchOutbox,
 )
-from greenbm.certification.models import (
+from certification.models import (
     Application,
     ApplicationEvent,
     Certificate,
@@ -24,7 +23,8 @@ from greenbm.certification.models import (
     ReviewedValue,
     SurveillanceRecord,
 )
-from greenbm.procurement.models import ListLine, ProcurementList, Project
+from greenbm.audit import AuditEntry
+from procurement.models import ListLine, ProcurementList, Project
 
 __all__ = [
     "Application",

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
+from catalog.finder import close_search_indexes
+from certification.criteria_store import load_shipped_criteria
 from greenbm import create_app
-from greenbm.catalog.finder import close_search_indexes
-from greenbm.certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_session
 from greenbm.extensions import limiter
 from greenbm.migrate import upgrade
-from greenbm.seeds.loader import load_categories
+from seeds.loader import load_categories
 from tests import factories
 
 

@@ -7,21 +7,21 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from greenbm.accounts.credit_code import make_credit_code
-from greenbm.accounts.models import Organisation, OrganisationKind, User
-from greenbm.accounts.services import OrganisationData, create_organisation, create_user
-from greenbm.catalog.evidence import store_evidence
-from greenbm.catalog.models import Category, EvidenceFile, GwpProvenance, Plant, Product
-from greenbm.catalog.plants import PlantInput, create_plant
-from greenbm.catalog.rules import ProductInput
-from greenbm.catalog.services import category_indicators, create_product
-from greenbm.certification.assessment import declared_values
-from greenbm.certification.certificates import issue_certificate
-from greenbm.certification.criteria_store import active_criteria
-from greenbm.certification.models import Application, ApplicationState, Certificate
-from greenbm.certification.rules import assess
-from greenbm.certification.services import create_application, start_review, submit_application
-from greenbm.seeds.certification_demo import blank_pdf
+from accounts.credit_code import make_credit_code
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.services import OrganisationData, create_organisation, create_user
+from catalog.evidence import store_evidence
+from catalog.models import Category, EvidenceFile, GwpProvenance, Plant, Product
+from catalog.plants import PlantInput, create_plant
+from catalog.rules import ProductInput
+from catalog.services import category_indicators, create_product
+from certification.assessment import declared_values
+from certification.certificates import issue_certificate
+from certification.criteria_store import active_criteria
+from certification.models import Application, ApplicationState, Certificate
+from certification.rules import assess
+from certification.services import create_application, start_review, submit_application
+from seeds.certification_demo import blank_pdf
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from greenbm.catalog.evidence import store_evidence
+from catalog.evidence import store_evidence
 from greenbm.config import load_config
 from tests import factories
 from tests.catalog.test_registry_views import pdf_bytes, post_files

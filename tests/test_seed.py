@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from greenbm.accounts.credit_code import normalize_credit_code
-from greenbm.accounts.models import Organisation, User
-from greenbm.catalog.models import Category, Plant, Product, ProductIndicatorValue
-from greenbm.seeds.loader import DEMO_PASSWORD, load_categories, load_demo
+from accounts.credit_code import normalize_credit_code
+from accounts.models import Organisation, User
+from catalog.models import Category, Plant, Product, ProductIndicatorValue
+from seeds.loader import DEMO_PASSWORD, load_categories, load_demo
 
 CATEGORY_CODES = {
     "cement",
@@ -114,8 +114,8 @@ def test_seed_command(app, session):
 def test_demo_certificates_cover_every_category_star_and_status(demo, tmp_path):
     from datetime import date
 
-    from greenbm.certification.models import Application, Certificate
-    from greenbm.seeds.certification_demo import load_demo_certificates
+    from certification.models import Application, Certificate
+    from seeds.certification_demo import load_demo_certificates
 
     session = demo
     counts = load_demo_certificates(session, str(tmp_path), today=date(2026, 11, 24))

@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT / "bench" / "search"))
 
 import generate  # noqa: E402
 
-from greenbm.accounts.credit_code import make_credit_code  # noqa: E402
-from greenbm.accounts.models import Organisation, OrganisationKind  # noqa: E402
-from greenbm.catalog.models import Category, Plant, Product  # noqa: E402
-from greenbm.certification.certificates import CERTIFICATION_MODE  # noqa: E402
-from greenbm.certification.criteria_store import (  # noqa: E402
+from accounts.credit_code import make_credit_code  # noqa: E402
+from accounts.models import Organisation, OrganisationKind  # noqa: E402
+from catalog.models import Category, Plant, Product  # noqa: E402
+from certification.certificates import CERTIFICATION_MODE  # noqa: E402
+from certification.criteria_store import (  # noqa: E402
     active_criteria,
     load_shipped_criteria,
 )
-from greenbm.certification.models import (  # noqa: E402
+from certification.models import (  # noqa: E402
     Application,
     ApplicationKind,
     ApplicationState,

@@ -19,13 +19,13 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from accounts.credit_code import make_credit_code
+from accounts.divisions import DIVISIONS
+from accounts.models import Organisation, OrganisationKind
+from catalog.models import Category, Plant, Product, ProductStatus
 from greenbm import create_app
-from greenbm.accounts.credit_code import make_credit_code
-from greenbm.accounts.divisions import DIVISIONS
-from greenbm.accounts.models import Organisation, OrganisationKind
-from greenbm.catalog.models import Category, Plant, Product, ProductStatus
 from greenbm.migrate import upgrade
-from greenbm.seeds.loader import load_categories
+from seeds.loader import load_categories
 
 # Towns with their division, and the pinyin used in English company names.
 TOWNS = [

@@ -31,8 +31,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-from greenbm.catalog import indexer, search  # noqa: E402
-from greenbm.catalog.search import SearchIndex  # noqa: E402
+from catalog import indexer, search  # noqa: E402
+from catalog.search import SearchIndex  # noqa: E402
 
 FACETS = ("category", "stars", "division", "status")
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from greenbm.accounts.models import Organisation, OrganisationKind, User
+from accounts.models import Organisation, OrganisationKind, User
 from tests import factories
 
 

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from greenbm.accounts.credit_code import CreditCodeError, make_credit_code, normalize_credit_code
+from accounts.credit_code import CreditCodeError, make_credit_code, normalize_credit_code
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

@@ -10,8 +10,8 @@ import uuid
 import pytest
 import redis
 
+from accounts.services import set_user_disabled
 from greenbm import create_app
-from greenbm.accounts.services import set_user_disabled
 from greenbm.extensions import limiter
 from tests import factories
 from tests.conftest import _base_config, csrf_token

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from greenbm.accounts.credit_code import make_credit_code
-from greenbm.accounts.models import Organisation, User
+from accounts.credit_code import make_credit_code
+from accounts.models import Organisation, User
 from tests import factories
 from tests.conftest import csrf_token
 

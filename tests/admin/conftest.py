@@ -2,7 +2,7 @@
 
 import pytest
 
-from greenbm.accounts.models import OrganisationKind
+from accounts.models import OrganisationKind
 from tests import factories
 from tests.admin.reference_data import kept_reference_data
 

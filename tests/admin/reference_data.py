@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 
-from greenbm.catalog.models import Category
-from greenbm.certification.models import CriteriaVersion
+from catalog.models import Category
+from certification.models import CriteriaVersion
 from tests.conftest import _empty_tables
 
 CATEGORY = Category.__table__

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from greenbm.accounts.models import OrganisationKind
+from accounts.models import OrganisationKind
 from greenbm.audit import AuditAction, AuditEntry
 from tests import factories
 

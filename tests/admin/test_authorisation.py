@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from greenbm.accounts.models import Organisation, OrganisationKind, User
-from greenbm.accounts.services import set_user_disabled
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.services import set_user_disabled
+from catalog.models import Category
+from certification.models import CriteriaVersion
 from greenbm.audit import AuditEntry
-from greenbm.catalog.models import Category
-from greenbm.certification.models import CriteriaVersion
 from tests import factories
 from tests.admin.criteria_files import lime_2026_2
 from tests.conftest import csrf_token

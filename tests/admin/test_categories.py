@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from catalog.models import Category, SearchOutbox
 from greenbm.audit import AuditEntry
-from greenbm.catalog.models import Category, SearchOutbox
-from greenbm.seeds.loader import load_categories
+from seeds.loader import load_categories
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("reference_data")

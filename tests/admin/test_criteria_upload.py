@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from catalog.models import Category
+from certification.models import Application, Certificate, CriteriaVersion
 from greenbm.audit import AuditEntry
-from greenbm.catalog.models import Category
-from greenbm.certification.models import Application, Certificate, CriteriaVersion
 from tests import factories
 from tests.admin.criteria_files import cement_2026_2, lime_2026_2, shipped_text
 

@@ -4,9 +4,9 @@ import json
 
 from sqlmodel import select
 
-from greenbm.accounts.models import Organisation, OrganisationKind, User
-from greenbm.accounts.passwords import verify_password
-from greenbm.accounts.services import set_user_disabled
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.passwords import verify_password
+from accounts.services import set_user_disabled
 from greenbm.audit import AuditEntry
 from tests import factories
 

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from greenbm.accounts.models import Organisation, User
-from greenbm.catalog.models import GwpProvenance, Plant, Product
-from greenbm.catalog.rules import ProductInput
-from greenbm.catalog.services import create_product, publish_product, set_certification_summary
+from accounts.models import Organisation, User
+from catalog.models import GwpProvenance, Plant, Product
+from catalog.rules import ProductInput
+from catalog.services import create_product, publish_product, set_certification_summary
 from tests import factories
 
 TODAY = date.today()

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from greenbm.accounts.models import Organisation
-from greenbm.catalog import indexer
-from greenbm.catalog.evidence import store_evidence
-from greenbm.catalog.finder import close_search_indexes
-from greenbm.catalog.models import Category, Product, ProductStatus
+from accounts.models import Organisation
+from catalog import indexer
+from catalog.evidence import store_evidence
+from catalog.finder import close_search_indexes
+from catalog.models import Category, Product, ProductStatus
 from tests import factories
 from tests.catalog.catalogue_data import ITEMS, Catalogue, make_catalogue
 

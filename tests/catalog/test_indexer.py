@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import event, func
 from sqlmodel import select
 
-from greenbm.accounts.models import Organisation
-from greenbm.catalog import indexer
-from greenbm.catalog.cli import catalog_cli
-from greenbm.catalog.models import SearchOutbox
-from greenbm.catalog.search import IndexUnavailable, SearchIndex
-from greenbm.catalog.services import (
+from accounts.models import Organisation
+from catalog import indexer
+from catalog.cli import catalog_cli
+from catalog.models import SearchOutbox
+from catalog.search import IndexUnavailable, SearchIndex
+from catalog.services import (
     product_input,
     publish_product,
     set_certification_summary,

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openepd.model.epd import Epd
 
-from greenbm.catalog.openepd_io import (
+from catalog.openepd_io import (
     ExportProduct,
     ImportedProduct,
     export_openepd,

@@ -3,8 +3,8 @@
 import pytest
 from jsonschema import ValidationError
 
-from greenbm.catalog import indexer
-from greenbm.catalog.finder import close_search_indexes
+from catalog import indexer
+from catalog.finder import close_search_indexes
 from tests.catalog.catalogue_data import Catalogue, make_catalogue
 from tests.openapi_check import validate
 

@@ -17,8 +17,8 @@ from sqlmodel import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from greenbm.catalog.evidence import MAX_EVIDENCE_BYTES
-from greenbm.catalog.models import (
+from catalog.evidence import MAX_EVIDENCE_BYTES
+from catalog.models import (
     EvidenceFile,
     Plant,
     PlantEnergyFigure,
@@ -26,7 +26,7 @@ from greenbm.catalog.models import (
     ProductIndicatorValue,
     ProductStatus,
 )
-from greenbm.catalog.services import indicator_values
+from catalog.services import indicator_values
 from tests import factories
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenbm.catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
+from catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
 
 TODAY = date(2026, 11, 24)
 CEMENT = CategorySpec(

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.catalog.evidence import store_evidence
-from greenbm.catalog.models import (
+from accounts.models import OrganisationKind
+from catalog.evidence import store_evidence
+from catalog.models import (
     EvidenceFile,
     Plant,
     PlantEnergyFigure,
@@ -18,8 +18,8 @@ from greenbm.catalog.models import (
     ProductIndicatorValue,
     ProductStatus,
 )
-from greenbm.catalog.plants import record_energy_figure
-from greenbm.catalog.services import publish_product
+from catalog.plants import record_energy_figure
+from catalog.services import publish_product
 from tests import factories
 from tests.catalog.test_registry_views import (
     ENERGY_FORM,

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from greenbm.accounts.models import Organisation
-from greenbm.catalog import indexer
-from greenbm.catalog.models import Category, GwpProvenance, Product, ProductStatus
-from greenbm.catalog.rules import ProductInput
-from greenbm.catalog.search import IndexUnavailable, SearchIndex, parse_query
-from greenbm.catalog.services import create_product, publish_product, set_certification_summary
+from accounts.models import Organisation
+from catalog import indexer
+from catalog.models import Category, GwpProvenance, Product, ProductStatus
+from catalog.rules import ProductInput
+from catalog.search import IndexUnavailable, SearchIndex, parse_query
+from catalog.services import create_product, publish_product, set_certification_summary
 from tests import factories
 
 TODAY = date.today()

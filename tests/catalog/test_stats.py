@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenbm.catalog.charts import chart_scale, gwp_chart
-from greenbm.catalog.stats import Bin, histogram, percentile, percentile_rank, standing
+from catalog.charts import chart_scale, gwp_chart
+from catalog.stats import Bin, histogram, percentile, percentile_rank, standing
 
 CEMENT = [700.0, 600.0, 720.0, 655.0, 640.0]  # unsorted on purpose
 

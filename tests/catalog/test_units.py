@@ -1,11 +1,10 @@
 """Tests of unit parsing, compatibility, conversion and display."""
 
 import tomllib
-from pathlib import Path
 
 import pytest
 
-from greenbm.catalog.units import (
+from catalog.units import (
     conversion_factor,
     dimension_name,
     format_unit,
@@ -13,8 +12,9 @@ from greenbm.catalog.units import (
     to_openepd_unit,
     units_compatible,
 )
+from greenbm.paths import SEEDS_DIR
 
-CATEGORIES = Path(__file__).parents[2] / "greenbm" / "seeds" / "categories.toml"
+CATEGORIES = SEEDS_DIR / "categories.toml"
 
 
 def _seed_units() -> list[str]:

@@ -14,15 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
-from greenbm.certification import pdf as certificate_pdf
-from greenbm.certification.pdf import (
+from certification.pdf import (
     FetchRefused,
     StaticOnlyFetcher,
     certificate_view,
     render_certificate_pdf,
     verify_url,
 )
-from greenbm.certification.signing import (
+from certification.signing import (
     SIGNER_CN,
     SigningError,
     SigningIdentity,
@@ -30,8 +29,8 @@ from greenbm.certification.signing import (
     sign_pdf,
     verify_pdf_signature,
 )
+from greenbm.paths import STATIC_DIR
 
-STATIC_DIR = Path(certificate_pdf.__file__).resolve().parent.parent / "static"
 BASE_URL = "https://greenbm.example.cn"
 HOSTILE = '<img src="file:///etc/passwd">'
 

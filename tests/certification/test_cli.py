@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from greenbm.catalog.models import Category
-from greenbm.certification.criteria import SHIPPED_CRITERIA_DIR
-from greenbm.certification.models import Certificate, CertificateEvent, CriteriaVersion
+from catalog.models import Category
+from certification.criteria import SHIPPED_CRITERIA_DIR
+from certification.models import Certificate, CertificateEvent, CriteriaVersion
 from tests.factories import issue_test_certificate, make_body, set_dates
 
 CEMENT = {

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenbm.catalog.models import EvidenceKind
-from greenbm.certification.criteria import (
+from catalog.models import EvidenceKind
+from certification.criteria import (
     EVIDENCE_KINDS,
     SHIPPED_CRITERIA_DIR,
     Criteria,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenbm.certification.criteria import SHIPPED_CRITERIA_DIR, Criteria, load_criteria_dir
-from greenbm.certification.rules import (
+from certification.criteria import SHIPPED_CRITERIA_DIR, Criteria, load_criteria_dir
+from certification.rules import (
     AssessmentError,
     assess,
     assessment_to_dict,

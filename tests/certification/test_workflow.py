@@ -5,21 +5,21 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from greenbm.accounts.models import Notification, OrganisationKind
-from greenbm.certification.assessment import missing_for_application
-from greenbm.certification.certificate_lifecycle import (
+from accounts.models import Notification, OrganisationKind
+from certification.assessment import missing_for_application
+from certification.certificate_lifecycle import (
     change_status,
     expire_certificates,
     record_surveillance,
 )
-from greenbm.certification.certificates import issue_certificate
-from greenbm.certification.models import (
+from certification.certificates import issue_certificate
+from certification.models import (
     Application,
     ApplicationEvent,
     Certificate,
     CertificateStatus,
 )
-from greenbm.certification.services import (
+from certification.services import (
     Correction,
     Judgement,
     create_application,
@@ -30,7 +30,7 @@ from greenbm.certification.services import (
     start_review,
     submit_application,
 )
-from greenbm.certification.workflow import InvalidTransition
+from certification.workflow import InvalidTransition
 from greenbm.errors import Conflict, Invalid, NotFound
 from tests import factories
 

@@ -7,16 +7,16 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from greenbm.accounts.models import Notification, OrganisationKind, User
-from greenbm.certification.assessment import missing_for_application
-from greenbm.certification.models import (
+from accounts.models import Notification, OrganisationKind, User
+from certification.assessment import missing_for_application
+from certification.models import (
     Application,
     ApplicationEvent,
     Certificate,
     PrerequisiteJudgement,
     ReviewedValue,
 )
-from greenbm.certification.services import (
+from certification.services import (
     create_application,
     request_information,
     start_review,

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.dashboard.targets import Targets
+from accounts.models import OrganisationKind
+from dashboard.targets import Targets
 from tests.dashboard import data
 from tests.dashboard.data import TODAY, far, shanghai
 from tests.factories import make_organisation

@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from greenbm.accounts.models import Organisation, OrganisationKind
-from greenbm.catalog.models import Category, GwpProvenance, Plant, PlantEnergyFigure, Product
-from greenbm.certification.models import (
+from accounts.models import Organisation, OrganisationKind
+from catalog.models import Category, GwpProvenance, Plant, PlantEnergyFigure, Product
+from certification.models import (
     Application,
     ApplicationState,
     Certificate,
     CertificateEvent,
     CriteriaVersion,
 )
-from greenbm.procurement.models import ListLine, ProcurementList, Project
+from procurement.models import ListLine, ProcurementList, Project
 from tests.factories import make_organisation
 
 TODAY = date(2026, 6, 15)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenbm.dashboard.arithmetic import (
+from dashboard.arithmetic import (
     annual_tonnes,
     month_key,
     months_back,
@@ -15,7 +15,7 @@ from greenbm.dashboard.arithmetic import (
     share,
     weighted_mean,
 )
-from greenbm.dashboard.clinker import PlantFigure, tally
+from dashboard.clinker import PlantFigure, tally
 
 
 @pytest.mark.parametrize(

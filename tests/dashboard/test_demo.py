@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from greenbm.dashboard import views
-from greenbm.dashboard.panels import PANELS
-from greenbm.seeds.certification_demo import load_demo_certificates
-from greenbm.seeds.loader import load_demo
-from greenbm.seeds.procurement_demo import load_demo_procurement
+from dashboard import views
+from dashboard.panels import PANELS
+from seeds.certification_demo import load_demo_certificates
+from seeds.loader import load_demo
+from seeds.procurement_demo import load_demo_procurement
 from tests.dashboard.test_views import download, page_tables
 
 

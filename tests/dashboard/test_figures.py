@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from greenbm.certification.criteria_store import active_criteria
-from greenbm.dashboard.certified import certificate_alerts, certified_products, issued_by_month
-from greenbm.dashboard.clinker import BENCHMARK_KGCE_PER_T, clinker_figures
-from greenbm.dashboard.gwp import gwp_distributions
-from greenbm.dashboard.procurement_share import procurement_shares
+from certification.criteria_store import active_criteria
+from dashboard.certified import certificate_alerts, certified_products, issued_by_month
+from dashboard.clinker import BENCHMARK_KGCE_PER_T, clinker_figures
+from dashboard.gwp import gwp_distributions
+from dashboard.procurement_share import procurement_shares
 from tests.dashboard.conftest import TARGETS
 from tests.dashboard.data import TODAY, category
 

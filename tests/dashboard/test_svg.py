@@ -1,6 +1,6 @@
 """The SVG charts: labelled for assistive technology, text escaped, marks where data is."""
 
-from greenbm.dashboard import svg, svg_plots
+from dashboard import svg, svg_plots
 
 EVIL = '<script>alert("x")</script> & Co'
 

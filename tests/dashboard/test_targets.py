@@ -2,7 +2,7 @@
 
 import pytest
 
-from greenbm.dashboard.targets import load_targets
+from dashboard.targets import load_targets
 
 
 def test_the_shipped_file_holds_the_plan_targets():

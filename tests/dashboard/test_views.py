@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.dashboard import views
-from greenbm.dashboard.panels import PANELS
+from accounts.models import OrganisationKind
+from dashboard import views
+from dashboard.panels import PANELS
 from tests.dashboard.data import TODAY
 from tests.factories import make_organisation, make_user
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from greenbm.accounts.models import OrganisationKind
+from accounts.models import OrganisationKind
 from tests import factories
 from tests.admin.criteria_files import lime_2026_2
 from tests.admin.reference_data import kept_reference_data

@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.catalog import indexer
-from greenbm.catalog.finder import close_search_indexes
-from greenbm.catalog.services import publish_product
+from accounts.models import OrganisationKind
+from catalog import indexer
+from catalog.finder import close_search_indexes
+from catalog.services import publish_product
 from tests import factories
 from tests.catalog.catalogue_data import LATER, Item, make_catalogue
 from tests.e2e.helpers import flash, heading, label, sign_in

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from greenbm.catalog import indexer
-from greenbm.catalog.finder import close_search_indexes
+from catalog import indexer
+from catalog.finder import close_search_indexes
 from tests.catalog.catalogue_data import ITEMS, LATER, Catalogue, Item, make_catalogue
 from tests.e2e.helpers import heading
 

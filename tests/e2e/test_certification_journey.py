@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.certification.criteria_store import active_criteria
+from accounts.models import OrganisationKind
+from certification.criteria_store import active_criteria
 from tests import factories
 from tests.e2e.helpers import flash, heading, label, sign_in, sign_out
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from greenbm.accounts.models import OrganisationKind
+from accounts.models import OrganisationKind
 from tests import factories
 from tests.e2e.helpers import heading, label, sign_in
 from tests.procurement.test_eligibility_views import World, make_world

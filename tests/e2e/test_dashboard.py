@@ -5,9 +5,9 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
-from greenbm.accounts.models import OrganisationKind
-from greenbm.dashboard import views
-from greenbm.dashboard.panels import PANELS
+from accounts.models import OrganisationKind
+from dashboard import views
+from dashboard.panels import PANELS
 from tests.dashboard.conftest import build_world
 from tests.dashboard.data import TODAY
 from tests.e2e.helpers import heading, sign_in

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func
 from sqlmodel import select
 
-from greenbm.catalog.models import Product
+from catalog.models import Product
 from tests import factories
 from tests.e2e.helpers import flash, heading, label, sign_in, sign_out
 

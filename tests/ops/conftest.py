@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy.engine import make_url
 
+from catalog.finder import close_search_indexes
 from greenbm import create_app
-from greenbm.catalog.finder import close_search_indexes
 from tests.conftest import _base_config
 
 

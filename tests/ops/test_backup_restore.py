@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from greenbm.catalog.search import SearchIndex
-from greenbm.catalog.services import publish_product
-from greenbm.ops.archive import BackupError, file_areas
-from greenbm.ops.backup import libpq_command, run_tool
+from catalog.search import SearchIndex
+from catalog.services import publish_product
+from ops.archive import BackupError, file_areas
+from ops.backup import libpq_command, run_tool
 from tests import factories
 
 

@@ -5,8 +5,8 @@ import threading
 from sqlalchemy import func
 from sqlmodel import select
 
-from greenbm.accounts import services
-from greenbm.accounts.models import Organisation, User
+from accounts import services
+from accounts.models import Organisation, User
 from tests.accounts.test_registration import _form
 from tests.factories import credit_code
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from greenbm.catalog import indexer, search
-from greenbm.catalog.search import SearchIndex
+from catalog import indexer, search
+from catalog.search import SearchIndex
 from greenbm.db import make_engine
 from tests.catalog.test_search import keys, make_catalogue
 from tests.ops.helpers import wait_for

@@ -16,8 +16,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from greenbm.catalog.models import EvidenceFile
-from greenbm.seeds.certification_demo import blank_pdf
+from catalog.models import EvidenceFile
+from seeds.certification_demo import blank_pdf
 from tests import factories
 
 # Large enough that the server spools the upload to a temporary file before it is cut.

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from greenbm.accounts.models import Organisation
-from greenbm.catalog import indexer
-from greenbm.catalog.cli import follow
-from greenbm.catalog.models import Product, ProductStatus, SearchOutbox
-from greenbm.catalog.services import product_input, update_product
+from accounts.models import Organisation
+from catalog import indexer
+from catalog.cli import follow
+from catalog.models import Product, ProductStatus, SearchOutbox
+from catalog.services import product_input, update_product
 from tests import factories
 from tests.catalog.test_search import make_catalogue
 from tests.ops.helpers import wait_for

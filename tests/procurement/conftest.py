@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from greenbm.accounts.models import OrganisationKind, User
-from greenbm.catalog.models import GwpProvenance, Product, ProductStatus
-from greenbm.catalog.services import publish_product
-from greenbm.certification.models import Certificate
-from greenbm.procurement.models import ProcurementList, Project
-from greenbm.procurement.services import ProjectInput, create_list, create_project
+from accounts.models import OrganisationKind, User
+from catalog.models import GwpProvenance, Product, ProductStatus
+from catalog.services import publish_product
+from certification.models import Certificate
+from procurement.models import ProcurementList, Project
+from procurement.services import ProjectInput, create_list, create_project
 from tests import factories
 
 LATER = date.today() + timedelta(days=365)

@@ -5,14 +5,14 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from greenbm.accounts.models import User
-from greenbm.catalog.models import Product
-from greenbm.procurement.models import ListLine, ProcurementList, Project
-from greenbm.procurement.report import list_report
-from greenbm.procurement.rules import LineStatus, ReasonCode
-from greenbm.seeds.certification_demo import load_demo_certificates
-from greenbm.seeds.loader import load_demo
-from greenbm.seeds.procurement_demo import LINES, MATERIAL, PROJECT, load_demo_procurement
+from accounts.models import User
+from catalog.models import Product
+from procurement.models import ListLine, ProcurementList, Project
+from procurement.report import list_report
+from procurement.rules import LineStatus, ReasonCode
+from seeds.certification_demo import load_demo_certificates
+from seeds.loader import load_demo
+from seeds.procurement_demo import LINES, MATERIAL, PROJECT, load_demo_procurement
 
 
 @pytest.fixture

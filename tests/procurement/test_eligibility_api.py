@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from jsonschema import Draft202012Validator
 
-from greenbm.procurement.eligibility import (
+from procurement.eligibility import (
     Query,
     check_eligibility,
     load_categories,

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from greenbm.procurement.eligibility_files import (
+from procurement.eligibility_files import (
     FileProblem,
     load_result,
     read_upload,

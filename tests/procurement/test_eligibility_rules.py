@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from greenbm.errors import Invalid
-from greenbm.procurement.eligibility import (
+from procurement.eligibility import (
     Categories,
     CertificateFact,
     Reason,

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from greenbm.accounts.models import User
+from accounts.models import User
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from greenbm.catalog.services import set_certification_summary
-from greenbm.procurement.exports import COLUMNS
-from greenbm.procurement.line_services import MaterialInput, add_material_line, add_product_line
+from catalog.services import set_certification_summary
+from procurement.exports import COLUMNS
+from procurement.line_services import MaterialInput, add_material_line, add_product_line
 from tests import factories
 from tests.procurement.conftest import catalogue_product, make_project_list
 

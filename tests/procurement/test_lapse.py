@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from greenbm.accounts.models import Notification
-from greenbm.certification.certificate_lifecycle import change_status, expire_certificates
-from greenbm.procurement.line_services import add_product_line
-from greenbm.procurement.models import ListLine
-from greenbm.procurement.report import list_report
-from greenbm.procurement.rules import LineStatus, ReasonCode
+from accounts.models import Notification
+from certification.certificate_lifecycle import change_status, expire_certificates
+from procurement.line_services import add_product_line
+from procurement.models import ListLine
+from procurement.report import list_report
+from procurement.rules import LineStatus, ReasonCode
 from tests import factories
 from tests.procurement.conftest import certified_cement, make_officer, make_project_list
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenbm.procurement.rules import (
+from procurement.rules import (
     CarbonSource,
     Line,
     LineStatus,

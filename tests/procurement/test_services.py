@@ -7,18 +7,18 @@ from fractions import Fraction
 import pytest
 from sqlmodel import select
 
-from greenbm.catalog.models import ProductStatus
+from catalog.models import ProductStatus
 from greenbm.errors import Duplicate, Invalid, NotAllowed, NotFound
-from greenbm.procurement.line_services import (
+from procurement.line_services import (
     MaterialInput,
     add_material_line,
     add_product_line,
     remove_line,
 )
-from greenbm.procurement.models import ListLine, Project
-from greenbm.procurement.report import list_report
-from greenbm.procurement.rules import CarbonSource, LineStatus
-from greenbm.procurement.services import (
+from procurement.models import ListLine, Project
+from procurement.report import list_report
+from procurement.rules import CarbonSource, LineStatus
+from procurement.services import (
     ProjectInput,
     agency_lists,
     create_list,

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from greenbm.procurement.line_services import add_product_line
-from greenbm.procurement.models import ListLine, ProcurementList, Project
+from procurement.line_services import add_product_line
+from procurement.models import ListLine, ProcurementList, Project
 from tests import factories
 from tests.conftest import csrf_token
 from tests.procurement.conftest import catalogue_product, make_project_list
@@ -244,7 +244,7 @@ def test_other_roles_get_404_and_visitors_sign_in(client, login, session, office
 
 
 def test_lapsed_line_is_flagged_on_the_page(client, login, session, officer, maker):
-    from greenbm.catalog.services import set_certification_summary
+    from catalog.services import set_certification_summary
 
     _project, item, _line, product = _agency_world(session, officer, maker)
     set_certification_summary(

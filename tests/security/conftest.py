@@ -2,8 +2,8 @@
 
 import pytest
 
+from catalog.finder import close_search_indexes
 from greenbm import create_app
-from greenbm.catalog.finder import close_search_indexes
 from greenbm.extensions import limiter
 from tests.conftest import _base_config, _empty_tables
 from tests.security.world import PRINCIPALS, build_world, client_for

@@ -19,14 +19,14 @@ from pypdf.generic import (
 )
 from sqlmodel import func, select
 
-from greenbm.accounts.models import Organisation
-from greenbm.catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
-from greenbm.catalog.models import EvidenceFile, Plant
-from greenbm.catalog.openepd_io import import_openepd
-from greenbm.certification.pdf import StaticOnlyFetcher
+from accounts.models import Organisation
+from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
+from catalog.models import EvidenceFile, Plant
+from catalog.openepd_io import import_openepd
+from certification.pdf import StaticOnlyFetcher
 from greenbm.errors import Invalid
-from greenbm.procurement import eligibility_files
-from greenbm.procurement.eligibility_files import FileProblem, read_upload
+from procurement import eligibility_files
+from procurement.eligibility_files import FileProblem, read_upload
 from tests import factories
 from tests.catalog.test_registry_views import pdf_bytes, post_files
 from tests.certification.test_certificate_pdf import pdf_text, squashed

@@ -15,23 +15,23 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, select
 
-from greenbm.accounts.models import Organisation, OrganisationKind, User
-from greenbm.catalog.evidence import store_evidence
-from greenbm.catalog.models import EvidenceFile
-from greenbm.catalog.plants import record_energy_figure
-from greenbm.catalog.services import publish_product
-from greenbm.certification.certificate_lifecycle import record_surveillance
-from greenbm.certification.models import Application, CriteriaVersion
-from greenbm.certification.services import (
+from accounts.models import Organisation, OrganisationKind, User
+from catalog.evidence import store_evidence
+from catalog.models import EvidenceFile
+from catalog.plants import record_energy_figure
+from catalog.services import publish_product
+from certification.certificate_lifecycle import record_surveillance
+from certification.models import Application, CriteriaVersion
+from certification.services import (
     create_application,
     request_information,
     start_review,
     submit_application,
 )
-from greenbm.procurement.eligibility_files import save_result
-from greenbm.procurement.line_services import add_product_line
-from greenbm.procurement.services import ProjectInput, create_list, create_project
-from greenbm.seeds.certification_demo import blank_pdf
+from procurement.eligibility_files import save_result
+from procurement.line_services import add_product_line
+from procurement.services import ProjectInput, create_list, create_project
+from seeds.certification_demo import blank_pdf
 from tests import factories
 
 PRINCIPALS = (

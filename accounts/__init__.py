@@ -1,0 +1,7 @@
+"""Organisations, users, sign-in and registration."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from accounts import views  # noqa: E402,F401

@@ -1,0 +1,267 @@
+"""Use cases of accounts: registering organisations and users, signing in, disabling."""
+
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from accounts.credit_code import CreditCodeError, normalize_credit_code
+from accounts.divisions import DIVISIONS
+from accounts.models import ROLE_OF_KIND, Organisation, OrganisationKind, Role, User
+from accounts.passwords import hash_password, verify_password
+from greenbm.audit import AuditAction, record_audit
+from greenbm.errors import Duplicate, Invalid, NotAllowed
+from greenbm.models_base import utcnow
+
+MIN_PASSWORD_LENGTH = 8
+# No 0/O, 1/l/I: a generated password is read off the screen and typed in by hand.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass
+class OrganisationData:
+    """The fields of a new organisation, as entered."""
+
+    kind: str
+    name_zh: str
+    credit_code: str
+    division_code: str
+    name_en: str | None = None
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    cert_number_prefix: str | None = None
+
+
+def normalize_email(email: str) -> str:
+    """Return the e-mail trimmed and lower-cased, the form it is stored and compared in."""
+    return (email or "").strip().lower()
+
+
+def _check_organisation(session: Session, data: OrganisationData) -> Organisation:
+    errors: dict[str, list[str]] = {}
+    if data.kind not in OrganisationKind.__members__.values():
+        errors["kind"] = [_("Unknown organisation kind.")]
+    if not data.name_zh.strip():
+        errors["name_zh"] = [_("The Chinese name is required.")]
+    if data.division_code not in DIVISIONS:
+        errors["division_code"] = [_("Choose one of Guizhou's nine divisions.")]
+    try:
+        code = normalize_credit_code(data.credit_code)
+    except CreditCodeError as exc:
+        errors["credit_code"] = [str(exc)]
+        code = None
+    if errors:
+        raise Invalid(errors)
+    if session.exec(select(Organisation.id).where(Organisation.credit_code == code)).first():
+        raise Duplicate(
+            {"credit_code": [_("An organisation with this credit code is registered.")]}
+        )
+    return Organisation(
+        kind=data.kind,
+        name_zh=data.name_zh.strip(),
+        name_en=(data.name_en or "").strip() or None,
+        credit_code=code,
+        division_code=data.division_code,
+        address=data.address.strip(),
+        contact_name=data.contact_name.strip(),
+        contact_phone=data.contact_phone.strip(),
+        contact_email=normalize_email(data.contact_email),
+        cert_number_prefix=(data.cert_number_prefix or "").strip().upper() or None,
+    )
+
+
+def _new_user(
+    session: Session, organisation: Organisation, email: str, password: str, display_name: str
+) -> User:
+    email = normalize_email(email)
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise Invalid({"password": [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]})
+    if session.exec(select(User.id).where(func.lower(User.email) == email)).first():
+        raise Duplicate({"email": [_("This e-mail address is already registered.")]})
+    return User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        organisation_id=organisation.id,
+        role=ROLE_OF_KIND[OrganisationKind(organisation.kind)],
+    )
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush; a unique clash with a concurrent registration becomes a clear Duplicate."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        field = "credit_code" if "credit_code" in text else "email"
+        message = (
+            _("An organisation with this credit code is registered.")
+            if field == "credit_code"
+            else _("This e-mail address is already registered.")
+        )
+        raise Duplicate({field: [message]}) from exc
+
+
+def register_manufacturer(
+    *,
+    session: Session,
+    organisation: OrganisationData,
+    email: str,
+    password: str,
+    display_name: str = "",
+) -> User:
+    """Register a manufacturer organisation together with its first user."""
+    organisation.kind = OrganisationKind.MANUFACTURER
+    org = _check_organisation(session, organisation)
+    session.add(org)
+    _flush_unique(session)
+    user = _new_user(session, org, email, password, display_name)
+    session.add(user)
+    _flush_unique(session)
+    return user
+
+
+def require_administrator(actor: User) -> None:
+    """Raise NotAllowed unless the actor is an enabled administrator."""
+    if actor.role != Role.ADMINISTRATOR or actor.disabled:
+        raise NotAllowed()
+
+
+def create_organisation(
+    *, session: Session, actor: User | None, organisation: OrganisationData
+) -> Organisation:
+    """Create an organisation of any kind (administrators, or the CLI with actor None)."""
+    if actor is not None:
+        require_administrator(actor)
+    org = _check_organisation(session, organisation)
+    session.add(org)
+    _flush_unique(session)
+    record_audit(
+        session,
+        actor=actor,
+        action=AuditAction.ORGANISATION_CREATED,
+        object_type="organisation",
+        object_id=org.id,
+        label=org.name_zh,
+        detail={
+            "kind": org.kind,
+            "name_zh": org.name_zh,
+            "name_en": org.name_en,
+            "credit_code": org.credit_code,
+            "division_code": org.division_code,
+            "cert_number_prefix": org.cert_number_prefix,
+        },
+        subject_organisation_id=org.id,
+    )
+    session.flush()
+    return org
+
+
+def create_user(
+    *,
+    session: Session,
+    actor: User | None,
+    organisation_id: int,
+    email: str,
+    password: str,
+    display_name: str = "",
+) -> User:
+    """Create a user in an organisation; the role follows the organisation's kind."""
+    if actor is not None:
+        require_administrator(actor)
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise Invalid({"organisation_id": [_("No such organisation.")]})
+    user = _new_user(session, org, email, password, display_name)
+    session.add(user)
+    _flush_unique(session)
+    record_audit(
+        session,
+        actor=actor,
+        action=AuditAction.USER_CREATED,
+        object_type="user",
+        object_id=user.id,
+        label=user.email,
+        detail={"email": user.email, "role": user.role, "organisation_id": org.id},
+        subject_organisation_id=org.id,
+    )
+    session.flush()
+    return user
+
+
+def _audit_user(session: Session, actor: User | None, action: AuditAction, user: User) -> None:
+    record_audit(
+        session,
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.id,
+        label=user.email,
+        subject_organisation_id=user.organisation_id,
+    )
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """Return the enabled user with these credentials, else None (same answer for any cause)."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or user.disabled:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_user_disabled(
+    *, session: Session, actor: User | None, user_id: int, disabled: bool
+) -> User:
+    """Disable or enable a user; disabling ends the user's sessions at once."""
+    if actor is not None:
+        require_administrator(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise Invalid({"user_id": [_("No such user.")]})
+    if user.disabled == disabled:
+        return user  # nothing changes, so nothing is audited
+    user.disabled = disabled
+    user.session_version += 1
+    action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
+    _audit_user(session, actor, action, user)
+    session.flush()
+    return user
+
+
+def set_password(*, session: Session, actor: User | None, user_id: int, password: str) -> User:
+    """Set a new password (administrator reset); other sessions of the user end."""
+    if actor is not None and actor.id != user_id:
+        require_administrator(actor)
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise Invalid({"password": [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]})
+    user = session.get(User, user_id)
+    if user is None:
+        raise Invalid({"user_id": [_("No such user.")]})
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    own = actor is not None and actor.id == user_id
+    action = AuditAction.PASSWORD_CHANGED if own else AuditAction.PASSWORD_RESET
+    _audit_user(session, actor, action, user)
+    session.flush()
+    return user
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """End every session of the user, this one included (sign-out)."""
+    # Sessions live in signed cookies: a copy taken before sign-out would stay valid unless
+    # the version it carries stops matching.
+    user.session_version += 1
+    session.flush()
+
+
+def generate_password(length: int = 14) -> str:
+    """Return a random password that is easy to read aloud and type."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _n in range(length))

@@ -1,0 +1,329 @@
+"""Import and export of products as openEPD documents, with the checks openepd leaves out."""
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import pydantic
+from flask_babel import gettext as _
+from openepd.model.epd import Epd
+from openepd.model.lcia import LCIAMethod, Measurement
+from openepd.model.versioning import OpenEpdVersions
+
+from catalog.units import (
+    conversion_factor,
+    dimension_name,
+    format_unit,
+    parse_unit,
+    to_openepd_unit,
+    units_compatible,
+)
+
+EXT_KEY = "greenbm"
+"""Key of this catalogue's fields in the openEPD `ext`, `alt_ids` and `product_classes` maps."""
+GWP_UNIT = "kgCO2e"
+EXPORT_LCIA_METHOD = LCIAMethod.UNKNOWN.value
+"""The catalogue does not record the LCIA method behind a GWP, so exports do not claim one."""
+CREDIT_CODE_KEY = "CN-USCC"
+"""alt_ids key of the unified social credit code (统一社会信用代码)."""
+_DESCRIPTION_MAX = 2000  # openEPD product_description limit
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportedProduct:
+    """Product fields read from an openEPD file, GWP per one category declared unit."""
+
+    name_en: str
+    name_zh: str | None
+    description: str
+    model_spec: str
+    declared_unit: str
+    gwp_a1a3: float
+    epd_programme_operator: str
+    epd_registration_number: str
+    epd_issue_date: date
+    epd_valid_until: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportProduct:
+    """Plain values of a catalogue product, as export_openepd needs them."""
+
+    id: int
+    name_en: str
+    name_zh: str | None
+    description: str
+    model_spec: str
+    manufacturer_name: str
+    manufacturer_name_en: str | None
+    manufacturer_credit_code: str | None
+    plant_name: str | None
+    plant_address: str | None
+    declared_unit: str
+    gwp_a1a3: float
+    gwp_provenance: str
+    epd_programme_operator: str | None
+    epd_registration_number: str | None
+    epd_issue_date: date | None
+    epd_valid_until: date | None
+    category_code: str
+
+
+def import_openepd(
+    raw: bytes, *, category_units: list[str]
+) -> tuple[ImportedProduct | None, list[str]]:
+    """Read an openEPD file; return (product, []) or (None, every problem found)."""
+    problems: list[str] = []
+    data = _load_json(raw, problems)
+    if data is None:
+        return None, problems
+    epd, invalid = _validate(data, problems)
+    if epd is None:
+        return None, problems
+    ours = (epd.ext or {}).get(EXT_KEY)
+    ours = {k: v for k, v in ours.items() if isinstance(v, str)} if isinstance(ours, dict) else {}
+    name = (epd.product_name or "").strip()
+    if not name and "product_name" not in invalid:
+        problems.append(_("The product name (product_name) is missing."))
+    issued, valid_until = _check_dates(epd, invalid, problems)
+    # Our own exports name their category unit: prefer it when a category allows several.
+    units = sorted(category_units, key=lambda u: u != ours.get("declared_unit"))
+    unit, amount = _check_declared_unit(epd, invalid, units, problems)
+    gwp = _check_gwp(epd, invalid, problems)
+    if problems:
+        return None, problems
+    operator = epd.program_operator
+    return ImportedProduct(
+        name_en=name,
+        name_zh=ours.get("name_zh") or None,
+        description=epd.product_description or "",
+        model_spec=ours.get("model_spec", ""),
+        declared_unit=unit,
+        gwp_a1a3=gwp / amount,
+        epd_programme_operator=(operator.name or "") if operator else "",
+        epd_registration_number=epd.program_operator_doc_id or "",
+        epd_issue_date=issued,
+        epd_valid_until=valid_until,
+    ), []
+
+
+def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        problems.append(_("The file is not UTF-8 text."))
+        return None
+    except RecursionError:
+        problems.append(_("The file is nested too deeply."))
+        return None
+    except json.JSONDecodeError as exc:
+        problems.append(
+            _(
+                "The file is not valid JSON (line %(line)s, column %(column)s): %(error)s.",
+                line=exc.lineno,
+                column=exc.colno,
+                error=exc.msg,
+            )
+        )
+        return None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
+        problems.append(_("The file holds a number too long to read."))
+        return None
+    if not isinstance(data, dict):
+        kinds = {list: _("an array"), str: _("a string"), bool: _("true or false")}
+        kind = kinds.get(type(data), _("null") if data is None else _("a number"))
+        problems.append(_("The file must hold one JSON object, found %(kind)s.", kind=kind))
+        return None
+    return data
+
+
+def _validate(data: dict[str, Any], problems: list[str]) -> tuple[Epd | None, set[str]]:
+    """Validate with openepd; on errors, report them and retry without the offending fields."""
+    try:
+        return Epd.model_validate(data), set()
+    except pydantic.ValidationError as exc:
+        errors = exc.errors()
+    for error in errors:
+        field = ".".join(str(part) for part in error["loc"]) or _("(document)")
+        problems.append(_("Field %(field)s: %(error)s", field=field, error=error["msg"]))
+    invalid = {str(error["loc"][0]) for error in errors if error["loc"]}
+    try:
+        rest = Epd.model_validate({k: v for k, v in data.items() if k not in invalid})
+    except pydantic.ValidationError:
+        return None, invalid
+    return rest, invalid
+
+
+def _check_dates(
+    epd: Epd, invalid: set[str], problems: list[str]
+) -> tuple[date | None, date | None]:
+    issued = epd.date_of_issue.date() if epd.date_of_issue else None
+    valid_until = epd.valid_until.date() if epd.valid_until else None
+    if issued is None and "date_of_issue" not in invalid:
+        problems.append(_("The issue date (date_of_issue) is missing."))
+    if valid_until is None and "valid_until" not in invalid:
+        problems.append(_("The expiry date (valid_until) is missing."))
+    if issued and valid_until and valid_until <= issued:
+        problems.append(
+            _(
+                "The expiry date %(valid_until)s is not after the issue date %(issued)s.",
+                valid_until=valid_until.isoformat(),
+                issued=issued.isoformat(),
+            )
+        )
+    return issued, valid_until
+
+
+def _check_declared_unit(
+    epd: Epd, invalid: set[str], category_units: list[str], problems: list[str]
+) -> tuple[str, float]:
+    """Return the matching category unit and how many of it the EPD's declared amount is."""
+    declared = epd.declared_unit
+    if declared is None:
+        if "declared_unit" not in invalid:
+            problems.append(_("The declared unit (declared_unit) is missing."))
+        return "", 1.0
+    qty, unit = declared.qty, (declared.unit or "").strip()
+    if qty is None or not unit or not math.isfinite(qty) or qty <= 0:
+        problems.append(
+            _(
+                "The declared unit needs a quantity above zero and a unit, found %(found)s.",
+                found=declared.to_quantity_str(),
+            )
+        )
+        return "", 1.0
+    found = f"{qty:g} {format_unit(unit)}"
+    try:
+        parse_unit(unit)
+    except ValueError:
+        problems.append(_("The declared unit %(found)s is not a known unit.", found=found))
+        return "", 1.0
+    for candidate in category_units:
+        if units_compatible(unit, candidate):
+            return candidate, qty * conversion_factor(unit, candidate)
+    expected = ", ".join(f"{format_unit(u)} ({dimension_name(u)})" for u in category_units)
+    kind = dimension_name(unit)
+    if len(category_units) == 1:
+        problems.append(
+            _(
+                "Declared unit %(found)s (%(kind)s) does not match the category unit %(expected)s.",
+                found=found,
+                kind=kind,
+                expected=expected,
+            )
+        )
+    else:
+        problems.append(
+            _(
+                "Declared unit %(found)s (%(kind)s) matches none of the category units "
+                "%(expected)s.",
+                found=found,
+                kind=kind,
+                expected=expected,
+            )
+        )
+    return "", 1.0
+
+
+def _first_gwp_a1a3(epd: Epd) -> Measurement | None:
+    """Return the GWP A1-A3 of the first LCIA method that declares one."""
+    for impact_set in (epd.impacts.root if epd.impacts else {}).values():
+        if impact_set.gwp is not None and impact_set.gwp.A1A2A3 is not None:
+            return impact_set.gwp.A1A2A3
+    return None
+
+
+def _check_gwp(epd: Epd, invalid: set[str], problems: list[str]) -> float:
+    """Return GWP A1-A3 in kgCO2e per the EPD's declared amount."""
+    measurement = _first_gwp_a1a3(epd)
+    if measurement is None:
+        if "impacts" not in invalid:
+            problems.append(_("No GWP for modules A1-A3 (impacts.<method>.gwp.A1A2A3) was found."))
+        return 0.0
+    mean, unit = measurement.mean, (measurement.unit or "").strip()
+    if not math.isfinite(mean) or mean <= 0:
+        problems.append(
+            _(
+                "GWP A1-A3 must be greater than zero, found %(value)s %(unit)s.",
+                value=f"{mean:g}",
+                unit=unit,
+            )
+        )
+    try:
+        return mean * conversion_factor(unit, GWP_UNIT)
+    except ValueError:
+        problems.append(
+            _(
+                "The GWP unit %(found)s is not %(expected)s or convertible to it.",
+                found=unit or _("(none)"),
+                expected=GWP_UNIT,
+            )
+        )
+        return 0.0
+
+
+def export_openepd(product: ExportProduct) -> dict[str, Any]:
+    """Return the product as an openEPD document (JSON-ready dict, dates as ISO strings)."""
+    qty, unit = to_openepd_unit(product.declared_unit)
+    doc: dict[str, Any] = {
+        "doctype": "openEPD",
+        "openepd_version": OpenEpdVersions.get_current().as_str(),
+        "language": "en",
+        "product_name": product.name_en or product.name_zh,
+        "product_description": _clip(product.description, _DESCRIPTION_MAX),
+        "alt_ids": {EXT_KEY: str(product.id)},
+        "product_classes": {EXT_KEY: product.category_code},
+        "applicable_in": ["CN"],
+        "manufacturer": _org(
+            product.manufacturer_name_en or product.manufacturer_name,
+            product.manufacturer_name if product.manufacturer_name_en else None,
+            product.manufacturer_credit_code,
+        ),
+        "declared_unit": {"qty": qty, "unit": unit},
+        "impacts": {
+            EXPORT_LCIA_METHOD: {"gwp": {"A1A2A3": {"mean": product.gwp_a1a3, "unit": GWP_UNIT}}}
+        },
+        "ext": {
+            EXT_KEY: {
+                "name_zh": product.name_zh,
+                "model_spec": product.model_spec,
+                "declared_unit": product.declared_unit,
+                "gwp_provenance": product.gwp_provenance,
+            }
+        },
+    }
+    if product.plant_name:
+        plant: dict[str, Any] = {"name": product.plant_name}
+        if product.plant_address:
+            plant["location"] = {"address": product.plant_address, "country": "CN"}
+        doc["plants"] = [plant]
+    if product.epd_programme_operator:
+        doc["program_operator"] = {"name": product.epd_programme_operator}
+    if product.epd_registration_number:
+        doc["program_operator_doc_id"] = product.epd_registration_number
+    if product.epd_issue_date:
+        doc["date_of_issue"] = _iso_datetime(product.epd_issue_date)
+    if product.epd_valid_until:
+        doc["valid_until"] = _iso_datetime(product.epd_valid_until)
+    return doc
+
+
+def _org(name: str, alt_name: str | None, credit_code: str | None) -> dict[str, Any]:
+    org: dict[str, Any] = {"name": name}
+    if alt_name:
+        org["alt_names"] = [alt_name]
+    if credit_code:
+        org["alt_ids"] = {CREDIT_CODE_KEY: credit_code}
+    return org
+
+
+def _iso_datetime(day: date) -> str:
+    """openEPD dates are date-times: midnight UTC of the day, e.g. "2024-03-15T00:00:00Z"."""
+    return datetime.combine(day, time(), tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

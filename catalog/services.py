@@ -1,0 +1,302 @@
+"""Use cases of the registry: categories, products, publishing, the public list, openEPD."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from accounts.models import Organisation, Role, User
+from catalog.models import (
+    Category,
+    CategoryIndicator,
+    CategoryVariant,
+    Plant,
+    Product,
+    ProductIndicatorValue,
+    ProductStatus,
+    SearchOutbox,
+)
+from catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
+from catalog.signals import certification_changed
+from greenbm.errors import Invalid, NotAllowed, NotFound
+from greenbm.forms_util import Page, paginate
+from greenbm.models_base import utcnow
+
+EDITABLE_FIELDS = (
+    "plant_id",
+    "name_zh",
+    "name_en",
+    "series",
+    "model_spec",
+    "description",
+    "declared_unit",
+    "variant",
+    "gwp_a1a3",
+    "gwp_provenance",
+    "epd_programme_operator",
+    "epd_registration_number",
+    "epd_issue_date",
+    "epd_valid_until",
+)
+
+
+def queue_for_index(session: Session, product_id: int) -> None:
+    """Record, in the caller's transaction, that the product's search document is stale."""
+    session.add(SearchOutbox(product_id=product_id))
+
+
+def require_manufacturer(actor: User) -> int:
+    """Return the actor's organisation id, or raise NotAllowed unless a manufacturer."""
+    if actor is None or actor.role != Role.MANUFACTURER or actor.disabled:
+        raise NotAllowed()
+    return actor.organisation_id
+
+
+def list_categories(*, session: Session) -> list[Category]:
+    """Return every category in display order."""
+    return list(session.exec(select(Category).order_by(Category.position, Category.id)).all())
+
+
+def get_category(*, session: Session, category_id: int) -> Category:
+    """Return a category, or raise NotFound."""
+    category = session.get(Category, category_id)
+    if category is None:
+        raise NotFound()
+    return category
+
+
+def category_indicators(*, session: Session, category_id: int) -> list[CategoryIndicator]:
+    """Return a category's indicators in display order."""
+    query = select(CategoryIndicator).where(CategoryIndicator.category_id == category_id)
+    return list(session.exec(query.order_by(CategoryIndicator.position)).all())
+
+
+def category_variants(*, session: Session, category_id: int) -> list[CategoryVariant]:
+    """Return a category's variants in display order (empty if it has none)."""
+    query = select(CategoryVariant).where(CategoryVariant.category_id == category_id)
+    return list(session.exec(query.order_by(CategoryVariant.position)).all())
+
+
+def category_spec(*, session: Session, category: Category) -> CategorySpec:
+    """Return the plain rules of a category for `check_product`."""
+    indicators = category_indicators(session=session, category_id=category.id)
+    variants = category_variants(session=session, category_id=category.id)
+    return CategorySpec(
+        code=category.code,
+        units=tuple(category.allowed_units),
+        variants=tuple(v.code for v in variants),
+        gwp_min=category.gwp_min,
+        gwp_max=category.gwp_max,
+        indicators=tuple(
+            IndicatorSpec(i.code, i.unit, i.plausible_min, i.plausible_max) for i in indicators
+        ),
+    )
+
+
+def own_plant(*, session: Session, actor: User, plant_id: int | None) -> Plant:
+    """Return the actor's plant, or raise NotFound (also for another manufacturer's plant)."""
+    org_id = require_manufacturer(actor)
+    plant = session.get(Plant, plant_id) if plant_id else None
+    if plant is None or plant.manufacturer_id != org_id:
+        raise NotFound()
+    return plant
+
+
+def own_product(*, session: Session, actor: User, product_id: int) -> Product:
+    """Return the actor's product, or raise NotFound (also for another manufacturer's)."""
+    org_id = require_manufacturer(actor)
+    product = session.get(Product, product_id)
+    if product is None or product.manufacturer_id != org_id:
+        raise NotFound()
+    return product
+
+
+def indicator_values(*, session: Session, product_id: int) -> dict[str, ProductIndicatorValue]:
+    """Return a product's indicator values by indicator code."""
+    rows = session.exec(
+        select(CategoryIndicator.code, ProductIndicatorValue)
+        .join(ProductIndicatorValue, ProductIndicatorValue.indicator_id == CategoryIndicator.id)
+        .where(ProductIndicatorValue.product_id == product_id)
+    ).all()
+    return {code: value for code, value in rows}
+
+
+def _validate(
+    session: Session, actor: User, category: Category, data: ProductInput, *, complete: bool
+) -> None:
+    spec = category_spec(session=session, category=category)
+    errors = check_product(spec, data, today=date.today(), complete=complete)
+    try:
+        own_plant(session=session, actor=actor, plant_id=data.plant_id)
+    except NotFound:
+        errors.setdefault("plant_id", []).append(_("Choose one of your plants."))
+    if errors:
+        raise Invalid(errors)
+
+
+def _store_indicator_values(session: Session, product: Product, values: dict[str, float]) -> None:
+    indicators = {
+        i.code: i for i in category_indicators(session=session, category_id=product.category_id)
+    }
+    existing = indicator_values(session=session, product_id=product.id)
+    for code, value in values.items():
+        row = existing.get(code)
+        if row is None:
+            ind = indicators[code]
+            session.add(
+                ProductIndicatorValue(
+                    product_id=product.id, indicator_id=ind.id, value=value, unit=ind.unit
+                )
+            )
+        else:
+            row.value = value
+    for code, row in existing.items():
+        if code not in values:
+            session.delete(row)
+
+
+def create_product(
+    *, session: Session, actor: User, category_id: int, data: ProductInput
+) -> Product:
+    """Register a draft product of the actor's company."""
+    org_id = require_manufacturer(actor)
+    category = get_category(session=session, category_id=category_id)
+    _validate(session, actor, category, data, complete=False)
+    product = Product(
+        manufacturer_id=org_id,
+        category_id=category.id,
+        status=ProductStatus.DRAFT,
+        **{name: getattr(data, name) for name in EDITABLE_FIELDS},
+    )
+    session.add(product)
+    session.flush()
+    _store_indicator_values(session, product, data.indicator_values)
+    queue_for_index(session, product.id)
+    session.flush()
+    return product
+
+
+def update_product(
+    *, session: Session, actor: User, product_id: int, data: ProductInput
+) -> Product:
+    """Change a product's declared data; a published product must stay complete."""
+    product = own_product(session=session, actor=actor, product_id=product_id)
+    category = get_category(session=session, category_id=product.category_id)
+    complete = product.status == ProductStatus.PUBLISHED
+    _validate(session, actor, category, data, complete=complete)
+    for name in EDITABLE_FIELDS:
+        setattr(product, name, getattr(data, name))
+    product.updated_at = utcnow()
+    _store_indicator_values(session, product, data.indicator_values)
+    queue_for_index(session, product.id)
+    session.flush()
+    return product
+
+
+def product_input(session: Session, product: Product) -> ProductInput:
+    """Return the stored product as input data (for completeness checks and forms)."""
+    values = indicator_values(session=session, product_id=product.id)
+    return ProductInput(
+        **{name: getattr(product, name) for name in EDITABLE_FIELDS},
+        indicator_values={code: row.value for code, row in values.items()},
+    )
+
+
+def publish_product(*, session: Session, actor: User, product_id: int) -> Product:
+    """Publish a complete product in the public catalogue."""
+    product = own_product(session=session, actor=actor, product_id=product_id)
+    category = get_category(session=session, category_id=product.category_id)
+    _validate(session, actor, category, product_input(session, product), complete=True)
+    product.status = ProductStatus.PUBLISHED
+    product.published_at = product.published_at or utcnow()
+    product.updated_at = utcnow()
+    queue_for_index(session, product.id)
+    session.flush()
+    return product
+
+
+def withdraw_product(*, session: Session, actor: User, product_id: int) -> Product:
+    """Take a product out of the public catalogue, back to draft."""
+    product = own_product(session=session, actor=actor, product_id=product_id)
+    product.status = ProductStatus.DRAFT
+    product.updated_at = utcnow()
+    queue_for_index(session, product.id)
+    session.flush()
+    return product
+
+
+def list_own_products(*, session: Session, actor: User, page: int, per_page: int) -> Page:
+    """Return a page of the actor's products with their categories, newest change first."""
+    org_id = require_manufacturer(actor)
+    query = (
+        select(Product, Category)
+        .join(Category, Category.id == Product.category_id)
+        .where(Product.manufacturer_id == org_id)
+        .order_by(Product.updated_at.desc(), Product.id.desc())
+    )
+    count = select(func.count()).select_from(Product).where(Product.manufacturer_id == org_id)
+    return paginate(session, query, count, page, per_page)
+
+
+def list_published_products(
+    *, session: Session, page: int, per_page: int, category_code: str | None = None
+) -> Page:
+    """Return a page of published products with category and manufacturer, newest first."""
+    where = [Product.status == ProductStatus.PUBLISHED]
+    if category_code:
+        where.append(Category.code == category_code)
+    query = (
+        select(Product, Category, Organisation)
+        .join(Category, Category.id == Product.category_id)
+        .join(Organisation, Organisation.id == Product.manufacturer_id)
+        .where(*where)
+        .order_by(Product.published_at.desc(), Product.id.desc())
+    )
+    count = (
+        select(func.count())
+        .select_from(Product)
+        .join(Category, Category.id == Product.category_id)
+        .where(*where)
+    )
+    return paginate(session, query, count, page, per_page)
+
+
+def get_published_product(*, session: Session, product_id: int) -> Product:
+    """Return a published product, or raise NotFound (drafts are private)."""
+    product = session.get(Product, product_id)
+    if product is None or product.status != ProductStatus.PUBLISHED:
+        raise NotFound()
+    return product
+
+
+def catalogue_overview(*, session: Session) -> list[tuple[Category, int]]:
+    """Return each category with its number of published products."""
+    counts = dict(
+        session.exec(
+            select(Product.category_id, func.count())
+            .where(Product.status == ProductStatus.PUBLISHED)
+            .group_by(Product.category_id)
+        ).all()
+    )
+    return [(c, counts.get(c.id, 0)) for c in list_categories(session=session)]
+
+
+def set_certification_summary(
+    session: Session,
+    product_id: int,
+    *,
+    number: str | None,
+    stars: int | None,
+    status: str | None,
+    valid_until: date | None,
+) -> None:
+    """Record the product's current certificate, as shown by catalogue pages and search."""
+    product = session.get(Product, product_id)
+    product.cert_number = number
+    product.cert_stars = stars
+    product.cert_status = status
+    product.cert_valid_until = valid_until
+    queue_for_index(session, product_id)
+    session.flush()
+    certification_changed.send(session, product_id=product_id, status=status)

@@ -1,0 +1,115 @@
+"""The public catalogue: search with facets, product pages, public EPDs, comparison."""
+
+from dataclasses import replace
+
+from flask import abort, current_app, render_template, request, send_file
+from flask_babel import gettext as _
+
+from accounts.divisions import DIVISIONS
+from catalog import bp
+from catalog.charts import gwp_chart
+from catalog.comparison import MAX_COMPARED, compare, parse_id_list
+from catalog.finder import STATUSES, find_products
+from catalog.product_page import ProductPage, product_page, public_epd
+from catalog.search_page import STARS, parse_state
+from catalog.services import list_categories
+from catalog.units import format_unit
+from greenbm.db import get_session
+from greenbm.errors import NotFound
+from greenbm.forms_util import Page
+
+
+@bp.get("")
+def index():
+    """Search published products with facets, sorting and pagination."""
+    db = get_session()
+    categories = list_categories(session=db)
+    state = parse_state(request.args, {c.code for c in categories})
+    per_page = current_app.config["PAGE_SIZE"]
+    found = find_products(db, state.query(per_page))
+    state = replace(state, page=found.page)
+    statuses = found.result.facets.get("status", {})
+    hidden = 0 if state.include_uncertified else sum(statuses.values()) - statuses.get("valid", 0)
+    return render_template(
+        "catalog/index.html",
+        state=state,
+        found=found,
+        page=Page(found.rows, found.page, per_page, found.result.total),
+        categories=categories,
+        category_by_code={c.code: c for c in categories},
+        facet_values={
+            "category": [c.code for c in categories],
+            "stars": list(STARS),
+            "division": list(DIVISIONS),
+            "status": list(STATUSES),
+        },
+        hidden_count=hidden,
+        max_compared=MAX_COMPARED,
+    )
+
+
+def _chart(page: ProductPage):
+    carbon = page.carbon
+    s = carbon.standing
+    unit = f"kgCO2e/{format_unit(page.row.product.declared_unit)}"
+    description = _(
+        "GWP of this product %(value)s %(unit)s; 20th percentile %(target)s; "
+        "80th percentile %(conservative)s; %(count)d products compared.",
+        value=f"{s.value:.4g}",
+        unit=unit,
+        target=f"{s.target:.4g}",
+        conservative=f"{s.conservative:.4g}",
+        count=s.count,
+    )
+    if s.reference is not None:
+        description += " " + _("Reference factor %(value)s.", value=f"{s.reference:.4g}")
+    return gwp_chart(
+        s,
+        carbon.values,
+        title=_("GWP against the category's products"),
+        description=description,
+        unit=unit,
+    )
+
+
+@bp.get("/products/<int:product_id>")
+def product(product_id: int):
+    """Show everything about a published product, with its GWP against its category."""
+    db = get_session()
+    try:
+        page = product_page(
+            db, product_id, assessor=current_app.extensions.get("product_assessment")
+        )
+    except NotFound:
+        abort(404)
+    selection, _bad = parse_id_list(request.args.get("compare"))
+    selection = [i for i in selection if i != product_id][: MAX_COMPARED - 1]
+    return render_template(
+        "catalog/product.html",
+        page=page,
+        product=page.row.product,
+        category=page.row.category,
+        chart=_chart(page),
+        compare_ids=",".join(map(str, [*selection, product_id])),
+    )
+
+
+@bp.get("/products/<int:product_id>/epd/<int:evidence_id>")
+def product_epd(product_id: int, evidence_id: int):
+    """Download a published product's EPD (the only kind of evidence that is public)."""
+    try:
+        evidence, path = public_epd(
+            get_session(), product_id, evidence_id, current_app.config["EVIDENCE_DIR"]
+        )
+    except NotFound:
+        abort(404)
+    return send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=evidence.original_name
+    )
+
+
+@bp.get("/compare")
+def compare_products():
+    """Put up to four published products side by side, differences highlighted."""
+    comparison = compare(get_session(), request.args.get("ids"))
+    return render_template("catalog/compare.html", comparison=comparison, max_compared=MAX_COMPARED)

@@ -1,0 +1,49 @@
+"""What certification offers the catalogue pages, which may not import it: indicator levels."""
+
+from flask import Flask
+from sqlmodel import Session
+
+from catalog.models import Product
+from certification.assessment import declared_values
+from certification.criteria_store import active_criteria
+from certification.rules import AssessmentError, assess
+from greenbm.errors import NotFound
+
+
+def product_assessment(session: Session, product: Product) -> dict | None:
+    """Return the levels the product's declared values reach under the active criteria.
+
+    Prerequisites are taken as met: this shows where the data stands, not a certificate.
+    """
+    try:
+        version, criteria = active_criteria(session, product.category_id)
+    except NotFound:
+        return None
+    codes = {ind.code for ind in criteria.indicators}
+    values = {k: v for k, v in declared_values(session, product).items() if k in codes}
+    try:
+        assessment = assess(
+            criteria,
+            variant=product.variant,
+            values=values,
+            prerequisites={
+                p.code: None if p.limit_indicators else True for p in criteria.prerequisites
+            },
+            declared_unit=product.declared_unit,
+        )
+    except AssessmentError:
+        return None
+    return {
+        "stars": assessment.stars,
+        "criteria_version": version.version,
+        "indicators": {
+            r.code: {"level": r.level, "thresholds": list(r.thresholds), "unit": r.unit}
+            for r in assessment.indicators
+            if r.applicable
+        },
+    }
+
+
+def register(app: Flask) -> None:
+    """Offer `product_assessment` to the catalogue through app.extensions."""
+    app.extensions["product_assessment"] = product_assessment

@@ -1,0 +1,105 @@
+"""A certificate's printable context, and its signed PDF cached in the instance."""
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from certification import pdf
+from certification.certificates import live_status
+from certification.models import Certificate
+from certification.signing import SigningIdentity, ensure_signing_identity, sign_pdf
+
+PDF_DIR_NAME = "certificates"
+KEY_LENGTH = 20  # hex digits of the cache key in a file name
+
+
+def certificate_context(certificate: Certificate, *, today: date | None = None) -> dict:
+    """Return what the certificate prints: its snapshot plus number, stars, status and dates."""
+    return {
+        **json.loads(certificate.snapshot),
+        "number": certificate.number,
+        "stars": certificate.stars,
+        "status": live_status(certificate, today),
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "change_date": certificate.change_date,
+    }
+
+
+def signing_identity(config: Mapping) -> SigningIdentity:
+    """Return the configured signing key and certificate, else the pair kept in the instance."""
+    return ensure_signing_identity(
+        config["INSTANCE_DIR"],
+        key_path=config.get("SIGNING_KEY_PATH") or None,
+        cert_path=config.get("SIGNING_CERT_PATH") or None,
+    )
+
+
+def _cache_key(context: dict, base_url: str, identity: SigningIdentity) -> str:
+    """Hash everything that changes the file: what it prints, the URL, the template, the key."""
+    template = (pdf.TEMPLATES_DIR / pdf.TEMPLATE_NAME).read_bytes()
+    material = json.dumps(
+        {
+            "context": context,
+            "base_url": base_url,
+            "template": hashlib.sha256(template).hexdigest(),
+            "signer": hashlib.sha256(identity.cert_path.read_bytes()).hexdigest(),
+        },
+        sort_keys=True,
+        default=str,  # dates
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # A temporary name of its own per writer: two requests may render the same file at once.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the PDF is public anyway
+        os.replace(tmp, path)  # readers see the old file or the whole new one, never half
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def certificate_pdf(
+    certificate: Certificate,
+    config: Mapping,
+    *,
+    static_dir: str,
+    base_url: str,
+    today: date | None = None,
+) -> bytes:
+    """Return the certificate's signed PDF, rendering and signing it only when it changed.
+
+    The file is cached under `<INSTANCE_DIR>/certificates/`, named by a hash of everything it
+    shows (so a reissue, a status change or another base URL renders anew); older files of the
+    same certificate are removed.
+    """
+    context = certificate_context(certificate, today=today)
+    identity = signing_identity(config)
+    folder = Path(config["INSTANCE_DIR"]) / PDF_DIR_NAME
+    stem = re.sub(r"[^A-Za-z0-9-]", "_", certificate.number)
+    path = folder / f"{stem}-{_cache_key(context, base_url, identity)}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    rendered = pdf.render_certificate_pdf(context, static_dir=static_dir, base_url=base_url)
+    reason = f"Green building-material certificate {certificate.number}"
+    signed = sign_pdf(rendered, identity, reason=reason)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, signed)
+    own = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{{KEY_LENGTH}}}\.pdf")
+    for stale in folder.glob(f"{stem}-*.pdf"):
+        if stale != path and own.fullmatch(stale.name):
+            stale.unlink(missing_ok=True)
+    return signed

@@ -1,0 +1,285 @@
+"""Use cases of certificates: numbering, issue and reissue, finding them, their live status."""
+
+import json
+from datetime import UTC, date, datetime, time
+
+from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from accounts.models import Organisation, Role, User
+from catalog.models import Category, Plant, Product
+from catalog.services import set_certification_summary
+from certification.criteria_store import criteria_of_version
+from certification.models import (
+    Application,
+    ApplicationKind,
+    Certificate,
+    CertificateEvent,
+    CertificateSequence,
+    CertificateStatus,
+)
+from certification.rules import Assessment
+from greenbm.errors import NotFound
+from greenbm.forms_util import Page, paginate
+from greenbm.models_base import utcnow
+
+VALIDITY_YEARS = 5  # [official] certificates are valid for 5 years
+FIRST_SURVEILLANCE_MONTHS = 6  # [official] the first may come about 6 months after issue
+CERTIFICATION_MODE = "文件审核 + 初始工厂检查 + 产品抽样检测 + 获证后监督"
+St = CertificateStatus
+
+
+def _category_token(code: str) -> str:
+    # "ceramic-tile" -> "CERAMICTILE" would be long; the first three letters of each part.
+    return "".join(part[:3] for part in code.split("-")).upper()
+
+
+def next_certificate_number(
+    session: Session, body: Organisation, category_code: str, year: int
+) -> str:
+    """Return the next number `<prefix>-<year>-<CATEGORY>-<six digits>` for the body.
+
+    The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers),
+    so concurrent issues never share a number; the unique index on the number is the backstop.
+    """
+    query = select(CertificateSequence).where(
+        CertificateSequence.body_id == body.id,
+        CertificateSequence.year == year,
+        CertificateSequence.category_code == category_code,
+    )
+    sequence = session.exec(query.with_for_update()).first()
+    if sequence is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    CertificateSequence(body_id=body.id, year=year, category_code=category_code)
+                )
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs
+        sequence = session.exec(query.with_for_update()).one()
+    sequence.last_serial += 1
+    session.flush()
+    prefix = body.cert_number_prefix or "GBM"
+    return f"{prefix}-{year}-{_category_token(category_code)}-{sequence.last_serial:06d}"
+
+
+def certificate_snapshot(
+    session: Session,
+    product: Product,
+    body: Organisation,
+    criteria_version_id: int,
+    assessment: Assessment,
+) -> dict:
+    """Return everything the certificate prints, as plain JSON-safe values."""
+    holder = session.get(Organisation, product.manufacturer_id)
+    plant = session.get(Plant, product.plant_id)
+    category = session.get(Category, product.category_id)
+    criteria = criteria_of_version(session, criteria_version_id)
+    return {
+        "holder_name_zh": holder.name_zh,
+        "holder_name_en": holder.name_en or "",
+        "holder_address": holder.address,
+        "holder_credit_code": holder.credit_code,
+        "manufacturer_name_zh": holder.name_zh,
+        "manufacturer_address": holder.address,
+        "factory_name": plant.name,
+        "factory_address": plant.address,
+        "product_name_zh": product.name_zh,
+        "product_name_en": product.name_en,
+        "series": product.series,
+        "model_spec": product.model_spec,
+        "category_code": category.code,
+        "category_name_zh": category.name_zh,
+        "category_name_en": category.name_en,
+        "standard": f"{criteria.title_zh} ({criteria.version})",
+        "certification_mode": CERTIFICATION_MODE,
+        "gwp_a1a3": product.gwp_a1a3,
+        "declared_unit": product.declared_unit,
+        "gwp_provenance": product.gwp_provenance,
+        "body_name_zh": body.name_zh,
+        "body_name_en": body.name_en or "",
+        "score": assessment.score,
+    }
+
+
+def record_event(
+    session: Session,
+    certificate: Certificate,
+    to_status: str,
+    actor: User | None,
+    reason: str,
+    from_status: str | None,
+    on: date | None = None,
+) -> None:
+    """Append a status change to the certificate's public history (dated `on`, else now)."""
+    event = CertificateEvent(
+        certificate_id=certificate.id,
+        actor_id=actor.id if actor else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+    if on is not None and on != date.today():
+        # An issue dated in the past (demo data, migrated records) shows in history as such.
+        event.at = datetime.combine(on, time(9, 0), tzinfo=UTC)
+    session.add(event)
+
+
+def summarise(session: Session, certificate: Certificate) -> None:
+    """Copy the certificate's number, stars, status and date onto its catalogue product."""
+    set_certification_summary(
+        session,
+        certificate.product_id,
+        number=certificate.number,
+        stars=certificate.stars,
+        status=certificate.status,
+        valid_until=certificate.valid_until,
+    )
+
+
+def issue_certificate(
+    session: Session,
+    application: Application,
+    assessment: Assessment,
+    actor: User,
+    *,
+    today: date | None = None,
+) -> Certificate:
+    """Issue (or, for renewal and change applications, reissue) the application's certificate."""
+    today = today or date.today()
+    product = session.get(Product, application.product_id)
+    body = session.get(Organisation, application.body_id)
+    snapshot = certificate_snapshot(
+        session, product, body, application.criteria_version_id, assessment
+    )
+    if application.kind != ApplicationKind.INITIAL and application.certificate_id:
+        return _reissue(session, application, assessment, actor, snapshot, today)
+    category = session.get(Category, product.category_id)
+    certificate = Certificate(
+        number=next_certificate_number(session, body, category.code, today.year),
+        product_id=product.id,
+        holder_id=product.manufacturer_id,
+        body_id=body.id,
+        category_id=category.id,
+        criteria_version_id=application.criteria_version_id,
+        application_id=application.id,
+        stars=assessment.stars,
+        issued_on=today,
+        valid_until=today + relativedelta(years=VALIDITY_YEARS, days=-1),
+        next_surveillance_due=today + relativedelta(months=FIRST_SURVEILLANCE_MONTHS),
+        snapshot=json.dumps(snapshot, ensure_ascii=False),
+    )
+    session.add(certificate)
+    session.flush()
+    record_event(session, certificate, St.VALID, actor, _("Issued"), None, on=today)
+    summarise(session, certificate)
+    session.flush()
+    return certificate
+
+
+def _reissue(session, application, assessment, actor, snapshot, today) -> Certificate:
+    certificate = session.get(Certificate, application.certificate_id)
+    certificate.stars = assessment.stars
+    certificate.criteria_version_id = application.criteria_version_id
+    certificate.snapshot = json.dumps(snapshot, ensure_ascii=False)
+    certificate.updated_at = utcnow()
+    if application.kind == ApplicationKind.RENEWAL:
+        # Renewal continues the same number with a new five-year term from the old expiry.
+        certificate.valid_until = certificate.valid_until + relativedelta(years=VALIDITY_YEARS)
+        reason = _("Renewed until %(date)s", date=certificate.valid_until.isoformat())
+    else:
+        # [official] a change keeps the number and the validity and records the change date.
+        certificate.change_date = today
+        reason = _("Changed: %(what)s", what=application.change_description)
+    previous = certificate.status
+    certificate.status = St.VALID
+    record_event(session, certificate, St.VALID, actor, reason, previous)
+    summarise(session, certificate)
+    session.flush()
+    return certificate
+
+
+def get_certificate(session: Session, number: str) -> Certificate:
+    """Return the certificate with this number, or raise NotFound."""
+    certificate = session.exec(
+        select(Certificate).where(Certificate.number == (number or "").strip().upper())
+    ).first()
+    if certificate is None:
+        raise NotFound()
+    return certificate
+
+
+def body_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+    """Return a certificate issued by the actor's body, for its reviewers; else raise NotFound."""
+    certificate = session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound()
+    if actor.role != Role.REVIEWER or certificate.body_id != actor.organisation_id:
+        raise NotFound()
+    return certificate
+
+
+def holder_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+    """Return a certificate held by the actor's manufacturer, or raise NotFound."""
+    certificate = session.get(Certificate, certificate_id)
+    if (
+        certificate is None
+        or actor.role != Role.MANUFACTURER
+        or certificate.holder_id != actor.organisation_id
+    ):
+        raise NotFound()
+    return certificate
+
+
+def live_status(certificate: Certificate, today: date | None = None) -> str:
+    """Return the status as of today, counting a certificate past its date as expired."""
+    # Expired at once, even before the nightly `flask certification expire` records it.
+    today = today or date.today()
+    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
+        return St.EXPIRED
+    return certificate.status
+
+
+def _live_status_is(status: str, today: date):
+    """Return the SQL condition for a live status (see `live_status`)."""
+    past = Certificate.valid_until < today
+    if status == St.EXPIRED:
+        running = Certificate.status.in_([St.VALID, St.SUSPENDED])
+        return or_(Certificate.status == St.EXPIRED, and_(running, past))
+    if status in (St.VALID, St.SUSPENDED):
+        return and_(Certificate.status == status, ~past)
+    return Certificate.status == status
+
+
+def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:
+    count = select(func.count()).select_from(Certificate).where(*where)
+    return paginate(
+        session, select(Certificate).where(*where).order_by(*order), count, page, per_page
+    )
+
+
+def body_certificates(
+    session: Session, actor: User, *, status: str | None, today: date, page: int, per_page: int
+) -> Page:
+    """Return a page of the certificates of the actor's body, newest first, by live status."""
+    where = [Certificate.body_id == actor.organisation_id]
+    if status:
+        where.append(_live_status_is(status, today))
+    order = [Certificate.issued_on.desc(), Certificate.id.desc()]
+    return _certificate_page(session, where, order, page, per_page)
+
+
+def held_certificates(session: Session, actor: User, *, page: int, per_page: int) -> Page:
+    """Return a page of the certificates the actor's manufacturer holds, soonest expiry first."""
+    where = [Certificate.holder_id == actor.organisation_id]
+    order = [Certificate.valid_until, Certificate.id]
+    return _certificate_page(session, where, order, page, per_page)
+
+
+def certificate_events(session: Session, certificate_id: int) -> list[CertificateEvent]:
+    """Return the certificate's public history, oldest first."""
+    query = select(CertificateEvent).where(CertificateEvent.certificate_id == certificate_id)
+    return list(session.exec(query.order_by(CertificateEvent.id)).all())

@@ -1,0 +1,132 @@
+"""`flask certification …` commands: assess values, expire certificates, load criteria."""
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlmodel import Session, select
+
+from catalog.models import Category
+from certification.certificate_lifecycle import expire_certificates
+from certification.criteria import Criteria, CriteriaError, parse_criteria
+from certification.criteria_store import active_criteria, store_criteria
+from certification.rules import AssessmentError, assess, assessment_to_dict
+from greenbm.db import get_engine, session_scope
+from greenbm.errors import NotFound
+
+certification_cli = click.Group("certification", help="Certification criteria and certificates.")
+
+ASSESS_KEYS = {"variant", "values", "prerequisites"}
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read it: {exc.strerror}") from None
+
+
+def read_assessment_input(path: Path) -> dict[str, Any]:
+    """Read and check the shape of an assessment input file; errors name the field."""
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(
+            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{path}: expected a JSON object with {sorted(ASSESS_KEYS)}")
+    for key in data:
+        if key not in ASSESS_KEYS:
+            raise click.ClickException(
+                f"{key}: unknown key (expected {', '.join(sorted(ASSESS_KEYS))})"
+            )
+    if "values" not in data:
+        raise click.ClickException("values: required, an object {indicator code: number}")
+    for key in ("values", "prerequisites"):
+        if not isinstance(data.get(key, {}), dict):
+            raise click.ClickException(f"{key}: expected an object, got {data[key]!r}")
+    variant = data.get("variant")
+    if variant is not None and not isinstance(variant, str):
+        raise click.ClickException(f"variant: expected a string or null, got {variant!r}")
+    return data
+
+
+def _active_criteria(session: Session, code: str) -> Criteria:
+    category = session.exec(select(Category).where(Category.code == code)).first()
+    if category is None:
+        known = ", ".join(session.exec(select(Category.code).order_by(Category.position)).all())
+        raise click.ClickException(f"--category: unknown category {code!r} (known: {known})")
+    try:
+        return active_criteria(session, category.id)[1]
+    except NotFound:
+        raise click.ClickException(f"--category: {code} has no active criteria") from None
+
+
+@certification_cli.command("assess")
+@click.option("--category", "category_code", required=True, help="Category code, e.g. cement.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def assess_command(category_code: str, file: Path) -> None:
+    """Assess the values in FILE against the category's active criteria and print JSON.
+
+    FILE holds {"variant": ..., "values": {code: number}, "prerequisites": {code: true/false}}.
+    """
+    data = read_assessment_input(file)
+    with session_scope(get_engine()) as session:
+        criteria = _active_criteria(session, category_code)
+    try:
+        assessment = assess(
+            criteria,
+            variant=data.get("variant"),
+            values=data["values"],
+            prerequisites=data.get("prerequisites", {}),
+        )
+    except AssessmentError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(assessment_to_dict(assessment), ensure_ascii=False, indent=2))
+
+
+def _parse_day(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+@certification_cli.command("expire")
+@click.option("--today", callback=_parse_day, help="Take this date as today (YYYY-MM-DD).")
+@with_appcontext
+def expire_command(today: date | None) -> None:
+    """Expire every certificate past its validity; running it again changes nothing."""
+    with session_scope(get_engine()) as session:
+        expired = expire_certificates(session, today=today)
+        for certificate in expired:
+            click.echo(f"expired {certificate.number} (valid until {certificate.valid_until})")
+    click.echo(f"{len(expired)} certificate(s) expired.")
+
+
+@certification_cli.command("load-criteria")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--activate", is_flag=True, help="Make it the version new assessments use.")
+@with_appcontext
+def load_criteria_command(file: Path, activate: bool) -> None:
+    """Store the criteria in FILE (TOML) as a new version of its category."""
+    try:
+        criteria = parse_criteria(_read_text(file))
+    except CriteriaError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    with session_scope(get_engine()) as session:
+        try:
+            row = store_criteria(session, criteria, activate=activate)
+        except CriteriaError as exc:
+            raise click.ClickException(f"{file}: {exc}") from None
+        state = "active" if row.active else "stored, not active"
+    click.echo(f"{criteria.category} {criteria.version}: {state}.")

@@ -1,0 +1,40 @@
+"""The signed-in user's notifications, and their unread count in every page's header."""
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from accounts.notifications import mark_all_read, notification_page, unread_count
+from certification import bp
+from certification.view_helpers import page_args
+from greenbm.db import get_session
+
+
+@bp.app_context_processor
+def _unread_notifications() -> dict:
+    """Offer `unread_notifications()` to every template (the header shows the count)."""
+
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notifications" not in g:
+            g.unread_notifications = unread_count(get_session(), current_user.id)
+        return g.unread_notifications
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """List the signed-in user's notifications, newest first; POST marks them all read."""
+    db = get_session()
+    form = FlaskForm()
+    if form.validate_on_submit():
+        mark_all_read(db, current_user.id)
+        db.commit()
+        flash(_("All notifications marked as read."), "success")
+        return redirect(url_for(".notifications"))
+    page = notification_page(db, current_user.id, **page_args())
+    return render_template("notifications.html", page=page, form=form)

@@ -1,0 +1,177 @@
+"""Clinker figures: capacity at the energy benchmark, and the capacity-weighted energy per tonne."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from accounts.divisions import DIVISIONS
+from accounts.models import Organisation
+from catalog.models import CapacityKind, Plant, PlantEnergyFigure
+from catalog.units import conversion_factor
+from dashboard.arithmetic import annual_tonnes, share, weighted_mean
+from dashboard.targets import Targets
+
+CLINKER_METRIC = "clinker_energy"
+CLINKER_UNIT = "kgce/t"
+# [official] GB 16780-2021 level 1 for clinker comprehensive energy, which the NDRC's
+# "energy-efficiency benchmark and baseline levels in key industrial fields" (2021) adopts as
+# the benchmark level for cement clinker. The cement criteria's three-star threshold uses the
+# same figure; a test checks that the two agree.
+BENCHMARK_KGCE_PER_T = 100.0
+
+
+@dataclass(frozen=True)
+class PlantFigure:
+    """A clinker plant, its annual capacity and its figure for the year (None: not reported)."""
+
+    plant_id: int
+    name: str
+    manufacturer: str
+    division_code: str
+    capacity: float | None  # t/a; None when the plant gave no capacity in t/d or t/a
+    value: float | None  # kgce/t
+
+    @property
+    def reported(self) -> bool:
+        """Return whether the plant counts: a capacity and a figure for the year."""
+        return self.capacity is not None and self.value is not None
+
+    def at_benchmark(self, benchmark: float) -> bool:
+        """Return whether the plant's figure is at or better (lower) than the benchmark."""
+        return self.value is not None and self.value <= benchmark
+
+
+@dataclass(frozen=True)
+class CapacityTally:
+    """Clinker capacity of an area (a division code, or "" for the province) in t/a."""
+
+    area: str
+    plants: int
+    reported_plants: int
+    registered: float
+    reported: float
+    at_benchmark: float
+    mean: float | None  # capacity-weighted kgce/t over the reporting plants
+
+    @property
+    def share(self) -> float | None:
+        """Return capacity at the benchmark over all registered capacity (the target's measure)."""
+        return share(self.at_benchmark, self.registered)
+
+    @property
+    def share_of_reported(self) -> float | None:
+        """Return capacity at the benchmark over the capacity that reported a figure."""
+        return share(self.at_benchmark, self.reported)
+
+    @property
+    def reported_share(self) -> float | None:
+        """Return the capacity that reported a figure over all registered capacity."""
+        return share(self.reported, self.registered)
+
+
+def tally(area: str, plants: Sequence[PlantFigure], benchmark: float) -> CapacityTally:
+    """Add up the capacity of the plants, the capacity reporting and the capacity at benchmark."""
+    counted = [p for p in plants if p.capacity is not None]
+    reported = [p for p in counted if p.reported]
+    return CapacityTally(
+        area=area,
+        plants=len(plants),
+        reported_plants=len(reported),
+        registered=sum(p.capacity for p in counted),
+        reported=sum(p.capacity for p in reported),
+        at_benchmark=sum(p.capacity for p in reported if p.at_benchmark(benchmark)),
+        mean=weighted_mean([(p.capacity, p.value) for p in reported]),
+    )
+
+
+@dataclass(frozen=True)
+class YearMean:
+    """The capacity-weighted clinker energy of one year and what it rests on."""
+
+    year: int
+    plants: int
+    capacity: float
+    mean: float | None
+
+
+@dataclass
+class ClinkerFigures:
+    """Everything the clinker part of the dashboard shows for one year."""
+
+    year: int | None
+    years: list[int]
+    benchmark: float
+    targets: Targets
+    province: CapacityTally
+    divisions: list[CapacityTally]
+    plants: list[PlantFigure]
+    trend: list[YearMean] = field(default_factory=list)
+
+    @property
+    def reduction(self) -> float | None:
+        """Return how far the year's mean lies below the base-year figure (share of it)."""
+        return self.targets.reduction(self.province.mean)
+
+    @property
+    def not_reported(self) -> list[PlantFigure]:
+        """Return the plants that count for nothing this year, with or without a capacity."""
+        return [p for p in self.plants if not p.reported]
+
+
+def _kgce_per_tonne(value: float, unit: str) -> float:
+    return value if unit == CLINKER_UNIT else value * conversion_factor(unit, CLINKER_UNIT)
+
+
+def clinker_figures(
+    *, session: Session, targets: Targets, year: int | None = None
+) -> ClinkerFigures:
+    """Return the clinker figures of the year (default: the latest year with a figure)."""
+    rows = session.exec(
+        select(Plant, Organisation.name_zh)
+        .join(Organisation, Organisation.id == Plant.manufacturer_id)
+        .where(Plant.capacity_kind == CapacityKind.CLINKER)
+        .order_by(Plant.division_code, Plant.name, Plant.id)
+    ).all()
+    capacities = {
+        plant.id: annual_tonnes(plant.capacity, plant.capacity_unit, targets.operating_days)
+        for plant, _name in rows
+    }
+    figures: dict[int, dict[int, float]] = {}
+    for plant_id, figure_year, value, unit in session.exec(
+        select(
+            PlantEnergyFigure.plant_id,
+            PlantEnergyFigure.year,
+            PlantEnergyFigure.value,
+            PlantEnergyFigure.unit,
+        ).where(
+            PlantEnergyFigure.metric == CLINKER_METRIC,
+            PlantEnergyFigure.plant_id.in_(list(capacities)),
+        )
+    ).all():
+        figures.setdefault(figure_year, {})[plant_id] = _kgce_per_tonne(value, unit)
+    years = sorted(figures)
+    if year is None and years:
+        year = years[-1]
+    of_year = figures.get(year, {})
+    plants = [
+        PlantFigure(p.id, p.name, maker, p.division_code, capacities[p.id], of_year.get(p.id))
+        for p, maker in rows
+    ]
+    by_division = {code: [p for p in plants if p.division_code == code] for code in DIVISIONS}
+    trend = []
+    for each in years:
+        counted = [(capacities[i], v) for i, v in figures[each].items() if capacities[i]]
+        trend.append(
+            YearMean(each, len(counted), sum(c for c, _v in counted), weighted_mean(counted))
+        )
+    return ClinkerFigures(
+        year=year,
+        years=years,
+        benchmark=BENCHMARK_KGCE_PER_T,
+        targets=targets,
+        province=tally("", plants, BENCHMARK_KGCE_PER_T),
+        divisions=[tally(code, group, BENCHMARK_KGCE_PER_T) for code, group in by_division.items()],
+        plants=plants,
+        trend=trend,
+    )

@@ -1,7 +1,0 @@
-"""Organisations, users, sign-in and registration."""
-
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__)
-
-from greenbm.accounts import views  # noqa: E402,F401

@@ -1,7 +1,0 @@
-"""The provincial dashboard: where Guizhou stands against the plan's targets, at a glance."""
-
-from flask import Blueprint
-
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-from greenbm.dashboard import views  # noqa: E402,F401

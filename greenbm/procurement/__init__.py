@@ -1,7 +1,0 @@
-"""Procurement lists of government-investment projects and supplier eligibility."""
-
-from flask import Blueprint
-
-bp = Blueprint("procurement", __name__, url_prefix="/procurement")
-
-from greenbm.procurement import list_views, listeners, views  # noqa: E402,F401

@@ -1,0 +1,167 @@
+"""Public supplier-eligibility pages: one check, and finding a supplier by name.
+
+The bulk check of a file, its stored result and downloads are in `eligibility_bulk`, on the
+same blueprint; the JSON API is in `eligibility_api`. Importing this module adds them all.
+"""
+
+import re
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+
+from accounts.credit_code import CreditCodeError, normalize_credit_code
+from greenbm.db import get_session
+from greenbm.errors import Invalid
+from greenbm.forms_util import page_number, select_choices
+from greenbm.i18n import localized
+from procurement.eligibility import (
+    Categories,
+    Query,
+    check_eligibility,
+    load_categories,
+    parse_query,
+)
+from procurement.eligibility_answers import (
+    answer_json,
+    explain,
+    reason_codes,
+    status_label,
+)
+from procurement.eligibility_suppliers import (
+    find_suppliers,
+    supplier_suggestions,
+    suppliers_named,
+    valid_certificate_counts,
+)
+
+eligibility_bp = Blueprint("eligibility", __name__)
+
+_SUGGESTION = re.compile(r".*[(（]\s*([0-9A-Za-z]{18})\s*[)）]\s*", re.S)
+# Looks like an attempt at a credit code (not a name): Latin letters and digits only.
+_CODE_LIKE = re.compile(r"[0-9A-Za-z\s\-]*\d[0-9A-Za-z\s\-]*")
+
+
+class CheckForm(FlaskForm):
+    """The single check: a GET form anyone may bookmark or share, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    supplier = StringField(
+        _l("Supplier"),
+        description=_l(
+            "The 18-character unified social credit code (统一社会信用代码), or the "
+            "supplier's registered name."
+        ),
+        render_kw={"list": "supplier-names", "autocomplete": "off", "maxlength": 200},
+    )
+    category = SelectField(_l("Category"), validate_choice=False)
+    min_stars = SelectField(_l("Minimum star level"), default="1", validate_choice=False)
+
+
+def _star_choices():
+    return select_choices(
+        (str(n), ngettext("at least %(num)d star", "at least %(num)d stars", n)) for n in (1, 2, 3)
+    )
+
+
+def _supplier_code(session, text: str) -> tuple[str, list[str]]:
+    """Return the credit code the text gives (a code or an exact name), and any errors."""
+    # "name (code)" as the suggestion list fills it in, or the bare code.
+    suggested = _SUGGESTION.fullmatch(text)
+    try:
+        return normalize_credit_code(suggested[1] if suggested else text), []
+    except CreditCodeError:
+        pass
+    named = suppliers_named(session=session, name=text) if text.strip() else []
+    if len(named) == 1:
+        return named[0].credit_code, []
+    if len(named) > 1:
+        return text, [
+            _("Several suppliers are named “%(name)s”: enter the credit code.", name=text)
+        ]
+    if not text.strip() or _CODE_LIKE.fullmatch(text):
+        return text, []  # the credit-code check says what is wrong with it
+    message = _(
+        "No supplier has the credit code or name “%(name)s”. Enter the 18-character code, or "
+        "search for the supplier by part of its name.",
+        name=text[:60],
+    )
+    return text, [message]
+
+
+@eligibility_bp.get("/eligibility")
+def check():
+    """Answer whether a supplier is eligible in a category, why, and with which certificates."""
+    session = get_session()
+    categories = load_categories(session=session)
+    form = CheckForm(request.args)
+    form.category.choices = select_choices(
+        [("", _("Choose a category")), *((c.code, localized(c)) for c in categories.all)]
+    )
+    form.min_stars.choices = _star_choices()
+    answer, status = None, 200
+    if "category" in request.args:
+        try:
+            query = _query(session, form, categories)
+        except Invalid as exc:
+            for name, messages in exc.errors.items():
+                form[name].errors = list(messages)
+            status = 400
+        else:
+            form.supplier.data = query.credit_code
+            form.category.data = query.category.code
+            answer = check_eligibility(session=session, query=query)
+    page = render_template(
+        "procurement/eligibility.html",
+        form=form,
+        answer=answer,
+        answer_data=answer_json(answer) if answer else None,
+        explain=explain,
+        reason_codes=reason_codes,
+        status_label=status_label,
+        today=date.today(),
+        suggestions=supplier_suggestions(session=session),
+    )
+    return page, status
+
+
+def _query(session, form: CheckForm, categories: Categories) -> Query:
+    code, supplier_errors = _supplier_code(session, (form.supplier.data or "").strip())
+    try:
+        query = parse_query(
+            supplier=code,
+            category=form.category.data,
+            min_stars=form.min_stars.data,
+            categories=categories,
+        )
+    except Invalid as exc:
+        if supplier_errors:
+            exc.errors["supplier"] = supplier_errors
+        raise
+    if supplier_errors:
+        raise Invalid({"supplier": supplier_errors})
+    return query
+
+
+@eligibility_bp.get("/eligibility/suppliers")
+def suppliers():
+    """List the manufacturers whose name contains the words typed, with their credit codes."""
+    text = request.args.get("q", "").strip()[:100]
+    page = counts = None
+    if text:
+        session = get_session()
+        page = find_suppliers(session=session, text=text, page=page_number(), per_page=20)
+        counts = valid_certificate_counts(session=session, supplier_ids=[s.id for s in page.items])
+    return render_template(
+        "procurement/eligibility_suppliers.html", q=text, page=page, counts=counts
+    )
+
+
+# The bulk pages use this module's blueprint; the API adds its routes to the API blueprint.
+from procurement import eligibility_api, eligibility_bulk  # noqa: E402,F401

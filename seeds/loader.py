@@ -1,0 +1,269 @@
+"""Idempotent loaders behind `flask seed`: categories always, demo data on request."""
+
+import tomllib
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import Session, select
+
+from accounts.models import Organisation, User
+from accounts.passwords import hash_password
+from accounts.services import OrganisationData, create_organisation, normalize_email
+from catalog.models import (
+    Category,
+    CategoryIndicator,
+    CategoryVariant,
+    Plant,
+    PlantEnergyFigure,
+    Product,
+    ProductIndicatorValue,
+    ProductStatus,
+)
+from catalog.rules import ProductInput, check_product
+from catalog.services import category_spec, queue_for_index
+from certification.criteria_store import load_shipped_criteria
+from greenbm.db import get_engine, session_scope
+from greenbm.models_base import utcnow
+from greenbm.paths import SEEDS_DIR
+from seeds.certification_demo import load_demo_certificates
+from seeds.procurement_demo import load_demo_procurement
+
+DEMO_PASSWORD = "demo1234"
+
+
+def _read(name: str) -> dict:
+    with open(SEEDS_DIR / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _upsert(session: Session, model, where: dict, values: dict, *, keep: tuple[str, ...] = ()):
+    row = session.exec(select(model).filter_by(**where)).first()
+    if row is None:
+        row = model(**where, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            if key not in keep:
+                setattr(row, key, value)
+    session.flush()
+    return row
+
+
+# Administrators edit these in the console (/admin/categories); a later seed must not undo that.
+ADMIN_MANAGED_CATEGORY_FIELDS = ("name_zh", "name_en", "declared_unit", "procurement_class")
+
+
+def load_categories(session: Session) -> int:
+    """Create the ten categories, or update the seed-managed fields of existing ones."""
+    data = _read("categories.toml")["category"]
+    for position, item in enumerate(data):
+        category = _upsert(
+            session,
+            Category,
+            {"code": item["code"]},
+            {
+                "name_zh": item["name_zh"],
+                "name_en": item["name_en"],
+                "declared_unit": item["declared_unit"],
+                "alternative_units": ",".join(item.get("alternative_units", [])),
+                "procurement_class": item["procurement_class"],
+                "gwp_reference": item.get("gwp_reference"),
+                "gwp_reference_source": item.get("gwp_reference_source", ""),
+                "gwp_min": item["gwp_plausible"][0],
+                "gwp_max": item["gwp_plausible"][1],
+                "variant_attribute": item.get("variant_attribute"),
+                "variant_name_zh": item.get("variant_name_zh"),
+                "variant_name_en": item.get("variant_name_en"),
+                "position": position,
+            },
+            keep=ADMIN_MANAGED_CATEGORY_FIELDS,
+        )
+        for vpos, variant in enumerate(item.get("variant", [])):
+            _upsert(
+                session,
+                CategoryVariant,
+                {"category_id": category.id, "code": variant["code"]},
+                {
+                    "name_zh": variant["name_zh"],
+                    "name_en": variant["name_en"],
+                    "gwp_reference": variant.get("gwp_reference"),
+                    "gwp_reference_source": variant.get("gwp_reference_source", ""),
+                    "position": vpos,
+                },
+            )
+        for ipos, ind in enumerate(item.get("indicator", [])):
+            _upsert(
+                session,
+                CategoryIndicator,
+                {"category_id": category.id, "code": ind["code"]},
+                {
+                    "group": ind["group"],
+                    "name_zh": ind["name_zh"],
+                    "name_en": ind["name_en"],
+                    "unit": ind["unit"],
+                    "plausible_min": ind["plausible"][0],
+                    "plausible_max": ind["plausible"][1],
+                    "position": ipos,
+                },
+            )
+    return len(data)
+
+
+def _organisation(session: Session, item: dict) -> Organisation:
+    org = session.exec(
+        select(Organisation).where(Organisation.credit_code == item["credit_code"])
+    ).first()
+    if org is not None:
+        return org
+    fields = {k: item.get(k) for k in OrganisationData.__dataclass_fields__ if k in item}
+    return create_organisation(session=session, actor=None, organisation=OrganisationData(**fields))
+
+
+def _user(session: Session, org: Organisation, item: dict, password_hash: str) -> None:
+    email = normalize_email(item["email"])
+    if session.exec(select(User.id).where(User.email == email)).first():
+        return
+    session.add(
+        User(
+            email=email,
+            display_name=item.get("display_name", ""),
+            password_hash=password_hash,
+            organisation_id=org.id,
+            role=item["role"],
+        )
+    )
+
+
+def _plant(session: Session, org: Organisation, item: dict) -> Plant:
+    plant = _upsert(
+        session,
+        Plant,
+        {"manufacturer_id": org.id, "name": item["name_zh"]},
+        {
+            "address": item.get("address", ""),
+            "division_code": item["division_code"],
+            "capacity": item.get("capacity"),
+            "capacity_unit": item.get("capacity_unit"),
+            "capacity_kind": item.get("capacity_kind", "product"),
+        },
+    )
+    for figure in item.get("energy", []):
+        _upsert(
+            session,
+            PlantEnergyFigure,
+            {"plant_id": plant.id, "year": figure["year"], "metric": figure["metric"]},
+            {"value": figure["value"], "unit": figure["unit"]},
+        )
+    return plant
+
+
+def _product(session: Session, org: Organisation, plants: dict, item: dict, categories) -> bool:
+    category = categories[item["category"]]
+    exists = session.exec(
+        select(Product.id).where(
+            Product.manufacturer_id == org.id,
+            Product.name_zh == item["name_zh"],
+            Product.model_spec == item.get("model_spec", ""),
+        )
+    ).first()
+    if exists:
+        return False
+    epd = item.get("epd", {})
+    data = ProductInput(
+        plant_id=plants[item["plant"]].id,
+        name_zh=item["name_zh"],
+        name_en=item.get("name_en", ""),
+        series=item.get("series", ""),
+        model_spec=item.get("model_spec", ""),
+        description=item.get("description", ""),
+        declared_unit=item["declared_unit"],
+        variant=item.get("variant"),
+        gwp_a1a3=float(item["gwp_a1a3"]),
+        gwp_provenance=item["gwp_provenance"],
+        epd_programme_operator=epd.get("programme_operator", ""),
+        epd_registration_number=epd.get("registration_number", ""),
+        epd_issue_date=epd.get("issue_date"),
+        epd_valid_until=epd.get("valid_until"),
+        indicator_values={k: float(v) for k, v in item.get("indicators", {}).items()},
+    )
+    spec = category_spec(session=session, category=category)
+    errors = check_product(spec, data, today=date.today(), complete=True)
+    if errors:
+        raise click.ClickException(f"Demo product {item['name_zh']} is invalid: {errors}")
+    published = item.get("status", "published") == ProductStatus.PUBLISHED
+    values = dict(vars(data))
+    indicator_values = values.pop("indicator_values")
+    product = Product(
+        manufacturer_id=org.id,
+        category_id=category.id,
+        status=ProductStatus.PUBLISHED if published else ProductStatus.DRAFT,
+        published_at=utcnow() if published else None,
+        **values,
+    )
+    session.add(product)
+    session.flush()
+    queue_for_index(session, product.id)
+    indicators = {
+        i.code: i
+        for i in session.exec(
+            select(CategoryIndicator).where(CategoryIndicator.category_id == category.id)
+        ).all()
+    }
+    for code, value in indicator_values.items():
+        ind = indicators[code]
+        session.add(
+            ProductIndicatorValue(
+                product_id=product.id, indicator_id=ind.id, value=value, unit=ind.unit
+            )
+        )
+    return True
+
+
+def load_demo(session: Session, echo=click.echo) -> dict[str, int]:
+    """Create the demo organisations, users, plants and products that are not there yet."""
+    organisations = _read("demo.toml")["organisation"]
+    categories = {c.code: c for c in session.exec(select(Category)).all()}
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash: the demo password is shared
+    counts = {"organisations": 0, "products_created": 0}
+    with click.progressbar(organisations, label="Demo organisations") as bar:
+        for item in bar:
+            org = _organisation(session, item)
+            counts["organisations"] += 1
+            for user in item.get("user", []):
+                _user(session, org, user, password_hash)
+            plants = {p["key"]: _plant(session, org, p) for p in item.get("plant", [])}
+            for product in item.get("product", []):
+                counts["products_created"] += _product(session, org, plants, product, categories)
+            session.flush()
+    return counts
+
+
+@click.command("seed")
+@click.option("--demo/--no-demo", default=True, help="Also load the demo organisations.")
+@with_appcontext
+def seed_command(demo: bool) -> None:
+    """Load categories (and demo data); running it again changes nothing."""
+    with session_scope(get_engine()) as session:
+        n = load_categories(session)
+        click.echo(f"Categories: {n}.")
+        click.echo(f"Criteria files: {load_shipped_criteria(session)}.")
+        if demo:
+            counts = load_demo(session)
+            click.echo(
+                f"Demo data: {counts['organisations']} organisations, "
+                f"{counts['products_created']} new products."
+            )
+            certified = load_demo_certificates(
+                session, current_app.config["EVIDENCE_DIR"], today=date.today()
+            )
+            click.echo(
+                f"Demo certification: {certified['certificates']} new certificates, "
+                f"{certified['waiting']} applications waiting, {certified['rejected']} rejected."
+            )
+            procured = load_demo_procurement(session, today=date.today())
+            click.echo(
+                f"Demo procurement: {procured['projects']} new projects, "
+                f"{procured['lines']} new list lines."
+            )

@@ -1,0 +1,135 @@
+"""A demo government-investment project and its procurement list, built through the services.
+
+The list of the first procurement agency (buyer@demo.test) mixes certified catalogue products
+with one fired brick bought from an uncertified local works, which is not in the catalogue:
+fired brick is a mandatory-class category, so the compliance panel says the list is not yet
+compliant and names that line. Loading again changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from accounts.models import User
+from accounts.services import normalize_email
+from catalog.models import Category, Product, ProductStatus
+from procurement.line_services import MaterialInput, add_material_line, add_product_line
+from procurement.models import ListLine, ProcurementList, Project
+from procurement.services import ProjectInput, create_list, create_project
+
+BUYER_EMAIL = "buyer@demo.test"
+
+# A fictional project in Qiannan; the code is the agency's own numbering.
+PROJECT = ProjectInput(
+    name="黔南州某县人民医院门诊综合楼",
+    code="QN-ZFTZ-2026-017",
+    project_type="hospital",
+    division_code="522700",
+    owner_unit="某县人民医院",
+    budget=Decimal("186000000"),
+)
+LIST_NAME = "主体结构及装饰装修材料"
+
+
+@dataclass(frozen=True)
+class DemoLine:
+    """A certified product of the catalogue, found by category and (preferably) by name."""
+
+    category: str
+    name: str
+    quantity: str
+    unit_price: str
+
+
+LINES = (
+    DemoLine("cement", "P·O 42.5 普通硅酸盐水泥", "1150", "465"),
+    DemoLine("concrete", "C30 泵送混凝土", "7800", "485"),
+    DemoLine("aac-block", "磷石膏蒸压加气混凝土砌块（B06）", "2300", "320"),
+    DemoLine("flat-glass", "6 mm Low-E 钢化玻璃", "96", "6800"),
+    DemoLine("ceramic-tile", "800×800 mm 抛光砖", "9600", "78"),
+    DemoLine("gypsum", "12 mm 耐水纸面石膏板", "14500", "24"),
+    DemoLine("sanitary-ceramic", "蹲便器 6.0 L", "6.5", "14000"),
+)
+# Bought from a local works without a certificate: the line that keeps the list from complying.
+MATERIAL = ("fired-brick", "烧结页岩多孔砖 MU10 240×115×90 mm", "某县兴旺页岩砖厂", "380", "285")
+
+
+def _buyer(session: Session) -> User | None:
+    return session.exec(select(User).where(User.email == normalize_email(BUYER_EMAIL))).first()
+
+
+def _certified_product(session: Session, wanted: DemoLine, today: date) -> Product | None:
+    """Return the named product if it is certified today, else the category's first such one."""
+    candidates = session.exec(
+        select(Product)
+        .join(Category, Category.id == Product.category_id)
+        .where(
+            Category.code == wanted.category,
+            Product.status == ProductStatus.PUBLISHED,
+            Product.cert_status == "valid",
+            Product.cert_valid_until >= today,
+            Product.declared_unit == Category.declared_unit,
+        )
+        .order_by(Product.id)
+    ).all()
+    named = [p for p in candidates if p.name_zh == wanted.name]
+    return (named or candidates or [None])[0]
+
+
+def _project(session: Session, buyer: User) -> tuple[Project, bool]:
+    project = session.exec(
+        select(Project).where(
+            Project.agency_id == buyer.organisation_id, Project.code == PROJECT.code
+        )
+    ).first()
+    if project is not None:
+        return project, False
+    return create_project(session=session, actor=buyer, data=PROJECT), True
+
+
+def _list(session: Session, buyer: User, project: Project) -> ProcurementList:
+    item = session.exec(
+        select(ProcurementList).where(
+            ProcurementList.project_id == project.id, ProcurementList.name == LIST_NAME
+        )
+    ).first()
+    return item or create_list(session=session, actor=buyer, project_id=project.id, name=LIST_NAME)
+
+
+def load_demo_procurement(session: Session, *, today: date) -> dict[str, int]:
+    """Create the demo project with its list and lines unless they are there already."""
+    counts = {"projects": 0, "lines": 0}
+    buyer = _buyer(session)
+    if buyer is None:
+        return counts
+    project, created = _project(session, buyer)
+    counts["projects"] += created
+    item = _list(session, buyer, project)
+    if session.exec(select(ListLine.id).where(ListLine.list_id == item.id)).first():
+        return counts
+    for wanted in LINES:
+        product = _certified_product(session, wanted, today)
+        if product is None:
+            continue
+        add_product_line(
+            session=session,
+            actor=buyer,
+            list_id=item.id,
+            product_id=product.id,
+            quantity=wanted.quantity,
+            unit_price=wanted.unit_price,
+            today=today,
+        )
+        counts["lines"] += 1
+    code, description, supplier, quantity, price = MATERIAL
+    category = session.exec(select(Category).where(Category.code == code)).one()
+    add_material_line(
+        session=session,
+        actor=buyer,
+        list_id=item.id,
+        data=MaterialInput(category.id, description, supplier, Decimal(quantity), Decimal(price)),
+    )
+    counts["lines"] += 1
+    return counts
