@@ -9,7 +9,7 @@ from accounts.divisions import division_choices
 from accounts.forms import LoginForm, RegistrationForm, organisation_data
 from accounts.models import Role
 from accounts.services import authenticate, end_sessions, register_manufacturer
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid
 from greenbm.extensions import limiter
 from greenbm.forms_util import apply_errors, safe_next
@@ -44,7 +44,6 @@ def login():
             # One message whatever was wrong, so the page does not reveal who has an account.
             form.form_errors.append(_("Wrong e-mail or password."))
         else:
-            db.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session at sign-in, against session fixation
             if lang:
@@ -62,7 +61,6 @@ def logout():
     """Sign out: end the user's sessions and forget this one."""
     db = get_session()
     end_sessions(session=db, user=current_user._get_current_object())
-    db.commit()
     logout_user()
     session.clear()
     flash(_("Signed out."), "success")
@@ -89,10 +87,9 @@ def register():
                 display_name=form.display_name.data or "",
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             session.clear()
             login_user(user)
             flash(_("Your company is registered. Add a plant, then your products."), "success")

@@ -23,7 +23,7 @@ from catalog.services import list_categories
 from certification.criteria import criteria_from_dict
 from certification.criteria_store import active_versions
 from certification.models import Application, Certificate, CriteriaVersion
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import apply_errors
 from greenbm.i18n import localized
@@ -79,10 +79,9 @@ def edit_category(code: str):
                 session=db, actor=current_user, category_id=category.id, data=data
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("Category saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("admin.categories"))
     return render_template(
@@ -150,10 +149,9 @@ def upload(code: str):
             session=db, actor=current_user, category_id=category.id, data=data
         )
     except Invalid as exc:
-        db.rollback()
+        discard_changes()
         apply_errors(form, exc)
         return _criteria_page(category, form, 400)
-    db.commit()
     if created:
         flash(_("Version %(v)s stored, not active yet. Check the differences.", v=row.version))
     else:
@@ -196,7 +194,6 @@ def activate(code: str, version_id: int):
         activate_criteria(session=db, actor=current_user, version_id=row.id)
     except NotFound:
         abort(404)
-    db.commit()
     flash(
         _(
             "Version %(v)s is now in force for %(category)s. Certificates keep the version "

@@ -27,7 +27,7 @@ from admin.forms import (
 from catalog.models import Category
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditEntry
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid
 from greenbm.forms_util import apply_errors, page_number, paginate, safe_next, select_choices
 
@@ -97,10 +97,9 @@ def new_organisation():
                 session=db, actor=current_user, organisation=organisation_data(form)
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("Organisation created. Now add its first user."), "success")
             return redirect(url_for("admin.new_user", organisation_id=org.id))
     return render_template("admin/organisation_form.html", form=form), 400 if form.errors else 200
@@ -161,10 +160,9 @@ def new_user():
                 display_name=form.display_name.data or "",
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("User created."), "success")
             return redirect(url_for("admin.organisation", organisation_id=user.organisation_id))
     return render_template("admin/user_form.html", form=form), 400 if form.errors else 200
@@ -190,7 +188,6 @@ def toggle_user(user_id: int):
         )
     except Invalid:
         abort(404)
-    db.commit()
     flash(_("User disabled.") if user.disabled else _("User enabled."), "success")
     return redirect(_back())
 
@@ -216,10 +213,9 @@ def reset_password(user_id: int):
                 password=form.password.data or generated,
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             if generated is None:
                 flash(_("Password changed. The user's sessions have ended."), "success")
                 return redirect(url_for("admin.organisation", organisation_id=user.organisation_id))

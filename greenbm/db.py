@@ -1,9 +1,16 @@
-"""Database engine, one session per request, and SQLite pragmas."""
+"""Database engine, one session and one unit of work per request, and SQLite pragmas.
 
-from collections.abc import Iterator
+A request's changes are committed once, when its view has returned a response below 400, and
+rolled back otherwise (an exception, an error page, a form shown again). Views never commit;
+services only flush. Work outside the database that must follow the outcome (an evidence file
+written before the row exists, a file removed with its row) is registered with `after_commit`
+and `after_rollback`.
+"""
+
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -36,8 +43,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the engine to the app and close the request's session at teardown."""
+    """Attach the engine to the app; commit each request's work at its end, close at teardown."""
     app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.after_request(_finish_unit_of_work)
     app.teardown_appcontext(_close_session)
 
 
@@ -53,7 +61,52 @@ def get_session() -> Session:
     return g.db_session
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once this request's unit of work has been committed."""
+    g.setdefault("db_after_commit", []).append(callback)
+
+
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run `callback` if this request's unit of work is rolled back instead of committed."""
+    g.setdefault("db_after_rollback", []).append(callback)
+
+
+def discard_changes() -> None:
+    """Roll back what the request changed so far (a service refused; the form is shown again)."""
+    if "db_session" in g:
+        g.db_session.rollback()
+    _run_callbacks("db_after_rollback")
+    g.pop("db_after_commit", None)
+
+
+def _finish_unit_of_work(response: Response) -> Response:
+    session = g.get("db_session")
+    if session is None:
+        return response
+    if response.status_code >= 400:
+        discard_changes()
+        return response
+    try:
+        session.commit()
+    except BaseException:
+        discard_changes()
+        raise
+    g.pop("db_after_rollback", None)
+    _run_callbacks("db_after_commit")
+    return response
+
+
+def _run_callbacks(key: str) -> None:
+    for callback in g.pop(key, []):
+        callback()
+
+
 def _close_session(_exc: BaseException | None) -> None:
+    # An exception that no error page turned into a response skips _finish_unit_of_work: what
+    # is still pending here was never committed.
+    if g.get("db_after_rollback"):
+        _run_callbacks("db_after_rollback")
+    g.pop("db_after_commit", None)
     session = g.pop("db_session", None)
     if session is not None:
         session.close()

@@ -1,13 +1,18 @@
-"""Helpers shared by views: copying domain errors onto forms, safe redirects, pagination."""
+"""Helpers shared by views: running a service for a form, safe redirects, pagination."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
+from typing import TypeVar
 
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from greenbm.db import discard_changes
 from greenbm.errors import Invalid
+
+T = TypeVar("T")
 
 
 def select_choices(pairs) -> list[SelectChoice]:
@@ -23,6 +28,21 @@ def apply_errors(form: FlaskForm, error: Invalid) -> None:
             field.errors = [*field.errors, *messages]
         else:
             form.form_errors.extend(messages)
+
+
+def attempt(form: FlaskForm, call: Callable[[], T]) -> T | None:
+    """Run a service call for the form; if it refuses the input, undo and mark the form.
+
+    On `Invalid` the request's changes so far are discarded (the unit of work must not commit
+    half of a refused change), the errors go onto the form's fields, and None is returned for
+    the view to show the form again.
+    """
+    try:
+        return call()
+    except Invalid as exc:
+        discard_changes()
+        apply_errors(form, exc)
+        return None
 
 
 def is_local_path(target: str) -> bool:

@@ -11,7 +11,7 @@ from catalog.services import get_published_product, list_categories
 from catalog.units import format_unit
 from greenbm.db import get_session
 from greenbm.errors import NotFound
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import attempt, select_choices
 from greenbm.i18n import localized
 from procurement import bp, exports
 from procurement.forms import (
@@ -30,7 +30,7 @@ from procurement.line_services import (
 from procurement.pdf import pdf_context, render_list_pdf
 from procurement.report import list_report
 from procurement.services import agency_lists, get_list
-from procurement.views import commit_or_mark, officer_only, or_404
+from procurement.views import officer_only, or_404
 
 # --- a list -----------------------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ def add_line(list_id: int):
     or_404(get_list, list_id=list_id)
     form = ProductLineForm()
     if form.validate_on_submit():
-        line = commit_or_mark(
+        line = attempt(
             form,
             lambda: add_product_line(
                 session=get_session(),
@@ -109,7 +109,7 @@ def add_material(list_id: int):
             quantity=form.quantity.data,
             unit_price=form.unit_price.data,
         )
-        line = commit_or_mark(
+        line = attempt(
             form,
             lambda: add_material_line(
                 session=get_session(), actor=current_user, list_id=list_id, data=data
@@ -128,7 +128,6 @@ def remove(line_id: int):
     if not RemoveLineForm().validate_on_submit():
         abort(400)
     item = or_404(remove_line, line_id=line_id)
-    get_session().commit()
     flash(_("Line removed."), "success")
     return redirect(url_for(".procurement_list", list_id=item.id))
 
@@ -155,7 +154,7 @@ def add_from_catalogue():
     )
     if lists and form.validate_on_submit():
         # The choices are the agency's own lists, so the list is found.
-        line = commit_or_mark(
+        line = attempt(
             form,
             lambda: add_product_line(
                 session=db,

@@ -10,8 +10,8 @@ from accounts.auth import role_required
 from accounts.divisions import division_choices
 from accounts.models import Role
 from greenbm.db import get_session
-from greenbm.errors import Invalid, NotFound
-from greenbm.forms_util import apply_errors, page_number
+from greenbm.errors import NotFound
+from greenbm.forms_util import attempt, page_number
 from procurement import bp, exports
 from procurement.forms import ListForm, ProjectForm, project_type_label, status_label
 from procurement.rules import LineStatus
@@ -43,19 +43,6 @@ def or_404(func: Callable, **kwargs):
         return func(session=get_session(), actor=current_user, **kwargs)
     except NotFound:
         abort(404)
-
-
-def commit_or_mark(form, call: Callable):
-    """Run the service call and commit; on Invalid roll back, mark the form, return None."""
-    db = get_session()
-    try:
-        result = call()
-    except Invalid as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return None
-    db.commit()
-    return result
 
 
 # --- projects ---------------------------------------------------------------------------------
@@ -98,7 +85,7 @@ def new_project():
     form = _project_form()
     if form.validate_on_submit():
         data = _project_input(form)
-        project = commit_or_mark(
+        project = attempt(
             form, lambda: create_project(session=get_session(), actor=current_user, data=data)
         )
         if project is not None:
@@ -117,7 +104,7 @@ def edit_project(project_id: int):
     form = _project_form(obj=project)
     if form.validate_on_submit():
         data = _project_input(form)
-        saved = commit_or_mark(
+        saved = attempt(
             form,
             lambda: update_project(
                 session=get_session(), actor=current_user, project_id=project.id, data=data
@@ -152,7 +139,7 @@ def new_list(project_id: int):
     item = or_404(get_project, project_id=project_id)
     form = ListForm()
     if form.validate_on_submit():
-        created = commit_or_mark(
+        created = attempt(
             form,
             lambda: create_list(
                 session=get_session(), actor=current_user, project_id=item.id, name=form.name.data
