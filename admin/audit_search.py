@@ -177,7 +177,7 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def search_audit(session: Session, filters: AuditFilters, *, page: int, per_page: int) -> Page:
+def audit_page(*, session: Session, filters: AuditFilters, page: int, per_page: int) -> Page:
     """Return one page of the matching entries of every trail, newest first."""
     branches = [
         b

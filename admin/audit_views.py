@@ -5,12 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
-from sqlmodel import select
 
-from accounts.models import Organisation
 from admin import bp
-from admin.audit_search import AuditFilters, search_audit
+from admin.audit_search import AuditFilters, audit_page
 from admin.forms import AuditFilterForm
+from admin.queries import organisation_names
 from greenbm.db import get_session
 from greenbm.forms_util import Page, page_number, select_choices
 
@@ -39,13 +38,14 @@ def audit():
     """Search the audit trails, newest first, a page at a time; a bad filter shows its error."""
     db = get_session()
     form = AuditFilterForm(formdata=request.args)
-    orgs = db.exec(select(Organisation.id, Organisation.name_zh).order_by(Organisation.name_zh))
+    names = organisation_names(session=db)
     form.organisation.choices = select_choices(
-        [("", _("Any")), *((str(oid), name) for oid, name in orgs.all())]
+        [("", _("Any")), *((str(oid), name) for oid, name in names)]
     )
     per_page = current_app.config["PAGE_SIZE"]
     if form.validate():
-        page = search_audit(db, _filters(form), page=page_number(), per_page=per_page)
+        filters = _filters(form)
+        page = audit_page(session=db, filters=filters, page=page_number(), per_page=per_page)
         status = 200
     else:
         page, status = Page([], 1, per_page, 0), 400

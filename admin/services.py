@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from accounts.models import User
 from accounts.services import require_administrator
+from admin.queries import criteria_version
 from catalog.models import (
     Category,
     CategoryIndicator,
@@ -15,13 +16,13 @@ from catalog.models import (
     ProcurementClass,
     Product,
 )
-from catalog.services import queue_for_index
+from catalog.services import get_category, queue_for_index
 from catalog.units import parse_unit
 from certification.criteria import Criteria, CriteriaError, parse_criteria
 from certification.criteria_store import activate_version, store_criteria
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditAction, changes, record_audit
-from greenbm.errors import Invalid, NotFound
+from greenbm.errors import Invalid
 
 CRITERIA_MAX_BYTES = 256 * 1024  # the shipped files are about 4 KB
 INDEXED_CATEGORY_FIELDS = ("name_zh", "name_en")  # what the search documents copy
@@ -80,9 +81,7 @@ def update_category(
 ) -> dict[str, dict]:
     """Change a category's names, declared unit or procurement class; return what changed."""
     require_administrator(actor)
-    category = session.get(Category, category_id)
-    if category is None:
-        raise NotFound()
+    category = get_category(session=session, category_id=category_id)
     _check_category(session, category, data)
     fields = ("name_zh", "name_en", "declared_unit", "procurement_class")
     before = {name: getattr(category, name) for name in fields}
@@ -205,9 +204,7 @@ def upload_criteria(
 ) -> tuple[CriteriaVersion, bool]:
     """Store an uploaded criteria file as an inactive version; return it and whether it is new."""
     require_administrator(actor)
-    category = session.get(Category, category_id)
-    if category is None:
-        raise NotFound()
+    category = get_category(session=session, category_id=category_id)
     criteria = _parse_upload(session, category, data)
     existing = session.exec(
         select(CriteriaVersion.id).where(
@@ -232,12 +229,12 @@ def upload_criteria(
     return row, existing is None
 
 
-def activate_criteria(*, session: Session, actor: User, version_id: int) -> CriteriaVersion:
-    """Make a stored version the one new assessments use; certificates keep theirs."""
+def activate_criteria(
+    *, session: Session, actor: User, category_id: int, version_id: int
+) -> CriteriaVersion:
+    """Make a version of the category the one new assessments use; certificates keep theirs."""
     require_administrator(actor)
-    row = session.get(CriteriaVersion, version_id)
-    if row is None:
-        raise NotFound()
+    row = criteria_version(session=session, category_id=category_id, version_id=version_id)
     if not row.active:
         activate_version(session, row, actor=actor)
     return row
