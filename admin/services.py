@@ -15,7 +15,7 @@ from catalog.models import (
     ProcurementClass,
     Product,
 )
-from catalog.services import queue_for_index
+from catalog.search import queue_for_index
 from catalog.units import parse_unit
 from certification.criteria import Criteria, CriteriaError, parse_criteria
 from certification.criteria_store import activate_version, store_criteria

@@ -15,9 +15,9 @@ from catalog.models import (
     Product,
     ProductIndicatorValue,
     ProductStatus,
-    SearchOutbox,
 )
 from catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
+from catalog.search import queue_for_index
 from catalog.signals import certification_changed
 from greenbm.errors import Invalid, NotAllowed, NotFound
 from greenbm.forms_util import Page, paginate
@@ -39,11 +39,6 @@ EDITABLE_FIELDS = (
     "epd_issue_date",
     "epd_valid_until",
 )
-
-
-def queue_for_index(session: Session, product_id: int) -> None:
-    """Record, in the caller's transaction, that the product's search document is stale."""
-    session.add(SearchOutbox(product_id=product_id))
 
 
 def require_manufacturer(actor: User) -> int:

@@ -22,7 +22,8 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.rules import ProductInput, check_product
-from catalog.services import category_spec, queue_for_index
+from catalog.search import queue_for_index
+from catalog.services import category_spec
 from certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
