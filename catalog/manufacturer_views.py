@@ -35,7 +35,7 @@ from catalog.forms import (
     product_form_class,
 )
 from catalog.models import Category, Plant, Product
-from catalog.openepd_service import export_product, import_product
+from catalog.openepd.services import export_product, import_product
 from catalog.plants import (
     PlantInput,
     create_plant,
