@@ -18,8 +18,8 @@ from admin.services import (
     update_category,
     upload_criteria,
 )
+from catalog.categories import list_categories
 from catalog.models import Category, Product
-from catalog.services import list_categories
 from certification.criteria import criteria_from_dict
 from certification.criteria_store import active_versions
 from certification.models import Application, Certificate, CriteriaVersion

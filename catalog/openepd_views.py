@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog import manufacturer_bp as bp
+from catalog.categories import category_variants, list_categories
 from catalog.forms import ImportForm
 from catalog.manufacturer_access import own_or_404
 from catalog.openepd.services import export_product, import_product
 from catalog.plants import list_own_plants
-from catalog.services import category_variants, list_categories
 from greenbm.db import get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import select_choices

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog import manufacturer_bp as bp
+from catalog.categories import category_indicators, category_variants, get_category, list_categories
 from catalog.evidence import product_evidence
 from catalog.forms import EvidenceForm, product_form_class
 from catalog.manufacturer_access import own_or_404
@@ -12,12 +13,8 @@ from catalog.models import Category, Plant, Product
 from catalog.plants import list_own_plants
 from catalog.rules import ProductInput
 from catalog.services import (
-    category_indicators,
-    category_variants,
     create_product,
-    get_category,
     indicator_values,
-    list_categories,
     list_own_products,
     own_product,
     publish_product,
