@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, User
 from admin.criteria_diff import CriteriaDiff, diff_criteria
+from catalog.categories import list_categories
 from catalog.models import Category, Product
-from catalog.services import list_categories
 from certification.criteria import Criteria, criteria_from_dict
 from certification.criteria_store import active_versions
 from certification.models import Application, Certificate, CriteriaVersion

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from accounts.models import User
 from accounts.services import require_administrator
 from admin.queries import criteria_version
+from catalog.categories import get_category
 from catalog.models import (
     Category,
     CategoryIndicator,
@@ -16,7 +17,7 @@ from catalog.models import (
     ProcurementClass,
     Product,
 )
-from catalog.services import get_category, queue_for_index
+from catalog.search import queue_for_index
 from catalog.units import parse_unit
 from certification.criteria import Criteria, CriteriaError, parse_criteria
 from certification.criteria_store import activate_version, store_criteria

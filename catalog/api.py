@@ -16,11 +16,12 @@ from catalog.api_schemas import (
     PRODUCT_PAGE,
     QUERY,
 )
-from catalog.finder import ProductRow, Query, find_products, live_status
+from catalog.categories import list_categories
+from catalog.finder import ProductRow, find_products, live_status
 from catalog.models import CategoryVariant
 from catalog.product_page import product_page
-from catalog.search import FACETS, SORTS
-from catalog.services import catalogue_overview, list_categories
+from catalog.search import FACETS, SORTS, Query
+from catalog.services import catalogue_overview
 from greenbm.api import api_get
 from greenbm.db import get_session
 from greenbm.errors import NotFound

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import and_, case, or_
 from sqlmodel import Session, select
 
+from catalog.categories import category_indicators
 from catalog.finder import ProductRow, row_select
 from catalog.models import (
     Category,
@@ -17,7 +18,7 @@ from catalog.models import (
     Product,
     ProductStatus,
 )
-from catalog.services import category_indicators, indicator_values
+from catalog.services import indicator_values
 from catalog.stats import Standing, standing
 from greenbm.errors import NotFound
 

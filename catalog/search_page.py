@@ -8,8 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from accounts.divisions import DIVISIONS
 from catalog.comparison import MAX_COMPARED, parse_id_list
-from catalog.finder import STATUSES, Query
-from catalog.search import SORTS
+from catalog.search import SORTS, STATUSES, Query
 
 FACETS = ("category", "stars", "division", "status")
 STARS = ("3", "2", "1")

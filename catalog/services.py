@@ -1,4 +1,4 @@
-"""Use cases of the registry: categories, products, publishing, the public list, openEPD."""
+"""Use cases of the registry: products, their data, publishing and the public list."""
 
 from datetime import date
 
@@ -7,17 +7,17 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role, User
+from catalog.categories import category_indicators, category_spec, get_category, list_categories
 from catalog.models import (
     Category,
     CategoryIndicator,
-    CategoryVariant,
     Plant,
     Product,
     ProductIndicatorValue,
     ProductStatus,
-    SearchOutbox,
 )
-from catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
+from catalog.rules import ProductInput, check_product
+from catalog.search import queue_for_index
 from catalog.signals import certification_changed
 from greenbm.errors import Invalid, NotAllowed, NotFound
 from greenbm.forms_util import Page, paginate
@@ -41,57 +41,11 @@ EDITABLE_FIELDS = (
 )
 
 
-def queue_for_index(session: Session, product_id: int) -> None:
-    """Record, in the caller's transaction, that the product's search document is stale."""
-    session.add(SearchOutbox(product_id=product_id))
-
-
 def require_manufacturer(actor: User) -> int:
     """Return the actor's organisation id, or raise NotAllowed unless a manufacturer."""
     if actor is None or actor.role != Role.MANUFACTURER or actor.disabled:
         raise NotAllowed()
     return actor.organisation_id
-
-
-def list_categories(*, session: Session) -> list[Category]:
-    """Return every category in display order."""
-    return list(session.exec(select(Category).order_by(Category.position, Category.id)).all())
-
-
-def get_category(*, session: Session, category_id: int) -> Category:
-    """Return a category, or raise NotFound."""
-    category = session.get(Category, category_id)
-    if category is None:
-        raise NotFound()
-    return category
-
-
-def category_indicators(*, session: Session, category_id: int) -> list[CategoryIndicator]:
-    """Return a category's indicators in display order."""
-    query = select(CategoryIndicator).where(CategoryIndicator.category_id == category_id)
-    return list(session.exec(query.order_by(CategoryIndicator.position)).all())
-
-
-def category_variants(*, session: Session, category_id: int) -> list[CategoryVariant]:
-    """Return a category's variants in display order (empty if it has none)."""
-    query = select(CategoryVariant).where(CategoryVariant.category_id == category_id)
-    return list(session.exec(query.order_by(CategoryVariant.position)).all())
-
-
-def category_spec(*, session: Session, category: Category) -> CategorySpec:
-    """Return the plain rules of a category for `check_product`."""
-    indicators = category_indicators(session=session, category_id=category.id)
-    variants = category_variants(session=session, category_id=category.id)
-    return CategorySpec(
-        code=category.code,
-        units=tuple(category.allowed_units),
-        variants=tuple(v.code for v in variants),
-        gwp_min=category.gwp_min,
-        gwp_max=category.gwp_max,
-        indicators=tuple(
-            IndicatorSpec(i.code, i.unit, i.plausible_min, i.plausible_max) for i in indicators
-        ),
-    )
 
 
 def own_plant(*, session: Session, actor: User, plant_id: int | None) -> Plant:

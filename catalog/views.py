@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 
 from accounts.divisions import DIVISIONS
 from catalog import bp
+from catalog.categories import list_categories
 from catalog.charts import gwp_chart
 from catalog.comparison import MAX_COMPARED, compare, parse_id_list
-from catalog.finder import STATUSES, find_products
+from catalog.finder import find_products
 from catalog.product_page import ProductPage, product_page, public_epd
+from catalog.search import STATUSES
 from catalog.search_page import STARS, parse_state
-from catalog.services import list_categories
 from catalog.units import format_unit
 from greenbm.db import get_session
 from greenbm.errors import NotFound

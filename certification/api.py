@@ -5,8 +5,8 @@ import json
 from flask import abort, jsonify
 from sqlmodel import select
 
+from catalog.categories import category_variants
 from catalog.models import Category
-from catalog.services import category_variants
 from certification.certificates import get_certificate, live_status
 from certification.criteria import DEFAULT_VARIANT, DIRECTIONS, GROUPS, SOURCES, Criteria
 from certification.criteria_store import active_criteria

@@ -3,8 +3,8 @@
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
+from catalog.categories import category_variants, list_categories
 from catalog.models import Category, CategoryVariant
-from catalog.services import category_variants, list_categories
 from certification import bp
 from certification.certificate_files import certificate_pdf
 from certification.certificates import certificate_events, get_certificate, live_status

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.models import Role
+from catalog.categories import list_categories
 from catalog.evidence import product_evidence
-from catalog.services import list_categories
 from certification import bp
 from certification.application_page import ApplicationPage, load_application_page
 from certification.certificates import issue_certificate

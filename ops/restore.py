@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from catalog import indexer
+from catalog.search import rebuild_index
 from greenbm.migrate import alembic_config, upgrade
 from ops.archive import (
     FILES,
@@ -189,4 +189,4 @@ def restore_backup(
 def rebuild_search_index(app: Flask) -> int:
     """Rebuild this instance's search index from the restored database; return the count."""
     with Session(app.extensions["db_engine"]) as session:
-        return indexer.rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+        return rebuild_index(session, app.config["SEARCH_INDEX_DIR"])

@@ -7,7 +7,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.services import get_published_product, list_categories
+from catalog.categories import list_categories
+from catalog.services import get_published_product
 from catalog.units import format_unit
 from greenbm.db import get_session
 from greenbm.errors import NotFound

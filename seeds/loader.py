@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from accounts.models import Organisation, User
 from accounts.passwords import hash_password
 from accounts.services import OrganisationData, create_organisation, normalize_email
+from catalog.categories import category_spec
 from catalog.models import (
     Category,
     CategoryIndicator,
@@ -22,7 +23,7 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.rules import ProductInput, check_product
-from catalog.services import category_spec, queue_for_index
+from catalog.search import queue_for_index
 from certification.criteria_store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow

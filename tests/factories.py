@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from accounts.credit_code import make_credit_code
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import OrganisationData, create_organisation, create_user
+from catalog.categories import category_indicators
 from catalog.evidence import store_evidence
 from catalog.models import Category, EvidenceFile, GwpProvenance, Plant, Product
 from catalog.plants import PlantInput, create_plant
 from catalog.rules import ProductInput
-from catalog.services import category_indicators, create_product
+from catalog.services import create_product
 from certification.assessment import declared_values
 from certification.certificates import issue_certificate
 from certification.criteria_store import active_criteria

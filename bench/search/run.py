@@ -31,8 +31,13 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-from catalog import indexer, search  # noqa: E402
-from catalog.search import SearchIndex  # noqa: E402
+from catalog.search import init_search, rebuild_index  # noqa: E402
+from catalog.search.analysis import NAME_END  # noqa: E402
+from catalog.search.documents import documents  # noqa: E402
+from catalog.search.fallback import database_search  # noqa: E402
+from catalog.search.query import check_arguments, parse_query  # noqa: E402
+from catalog.search.schema import document_text  # noqa: E402
+from catalog.search.searcher import SearchIndex  # noqa: E402
 
 FACETS = ("category", "stars", "division", "status")
 
@@ -85,9 +90,9 @@ def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
 
     shutil.rmtree(index_dir, ignore_errors=True)
     started = time.perf_counter()
-    search.init_search()
+    init_search()
     with Session(_engine(db)) as session:
-        count = indexer.rebuild_index(session, index_dir, procs=procs)
+        count = rebuild_index(session, index_dir, procs=procs)
     seconds = time.perf_counter() - started
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     return {
@@ -102,7 +107,7 @@ def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
 def query_ours(index_dir: Path, queries: list[dict], rounds: int) -> dict:
     """Open our index and time the queries."""
     started = time.perf_counter()
-    search.init_search()
+    init_search()
     initialised = time.perf_counter()
     index = SearchIndex(index_dir)
     opened = time.perf_counter()
@@ -134,8 +139,8 @@ def build_fts(db: Path) -> dict:
     started = time.perf_counter()
     with Session(_engine(db)) as session:
         rows = [
-            (doc.product_id, search.document_text(doc).replace(search.NAME_END, "\n"))
-            for doc in indexer.documents(session)
+            (doc.product_id, document_text(doc).replace(NAME_END, "\n"))
+            for doc in documents(session)
         ]
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE IF EXISTS product_fts")
@@ -191,7 +196,7 @@ _ORDER = {
 
 
 def _fts_search(conn: sqlite3.Connection, query: dict) -> int:
-    match, params = _fts_match(search.parse_query(query["q"]).words)
+    match, params = _fts_match(parse_query(query["q"]).words)
     text_filter = f"AND p.id IN (SELECT rowid FROM product_fts WHERE {match})" if match else ""
     conn.execute(
         f"""CREATE TEMP TABLE m AS
@@ -234,13 +239,13 @@ def query_fts(db: Path, queries: list[dict], rounds: int) -> dict:
 
 
 def query_like(db: Path, queries: list[dict], rounds: int) -> dict:
-    """Time the queries through indexer.database_search (LIKE over the joined tables)."""
+    """Time the queries through database_search (LIKE over the joined tables)."""
     from sqlmodel import Session
 
     with Session(_engine(db)) as session:
 
         def run(query: dict) -> int:
-            return indexer.database_search(
+            return database_search(
                 session,
                 query["q"],
                 filters=query.get("filters"),
@@ -343,7 +348,7 @@ def main() -> None:
     with open(HERE / "queries.toml", "rb") as handle:
         queries = tomllib.load(handle)["query"]
     for query in queries:
-        search.check_arguments(query.get("filters"), query.get("sort", "relevance"))
+        check_arguments(query.get("filters"), query.get("sort", "relevance"))
     env = {
         "command": "python bench/search/run.py " + " ".join(sys.argv[1:]),
         "cpu": _cpu_name(),

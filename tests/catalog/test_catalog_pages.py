@@ -13,10 +13,9 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from accounts.models import Organisation
-from catalog import indexer
 from catalog.evidence import store_evidence
-from catalog.finder import close_search_indexes
 from catalog.models import Category, Product, ProductStatus
+from catalog.search import close_search_indexes, rebuild_index
 from tests import factories
 from tests.catalog.catalogue_data import ITEMS, Catalogue, make_catalogue
 
@@ -98,7 +97,7 @@ def catalogue(session) -> Catalogue:
 @pytest.fixture
 def index(app, session, catalogue) -> Catalogue:
     """Return the catalogue with its search index built."""
-    indexer.rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
     return catalogue
 
 

@@ -9,10 +9,12 @@ from sqlalchemy import event, func
 from sqlmodel import select
 
 from accounts.models import Organisation
-from catalog import indexer
 from catalog.cli import catalog_cli
 from catalog.models import SearchOutbox
-from catalog.search import IndexUnavailable, SearchIndex
+from catalog.search import indexer, storage
+from catalog.search.fallback import database_search
+from catalog.search.searcher import SearchIndex
+from catalog.search.storage import IndexUnavailable
 from catalog.services import (
     product_input,
     publish_product,
@@ -61,7 +63,7 @@ def outbox_rows(session) -> int:
 
 
 def test_rebuild_records_the_newest_outbox_row(index, session, index_dir):
-    assert indexer.last_applied(index_dir) == max_outbox_id(session)
+    assert storage.last_applied(index_dir) == max_outbox_id(session)
     assert indexer.apply_outbox(session, index_dir) == 0
 
 
@@ -77,12 +79,10 @@ def test_an_edited_product_is_found_by_its_new_name_after_apply(
     assert indexer.apply_outbox(session, index_dir) == 1
     assert keys(index.search("竹集成材"), catalogue) == set()
     assert keys(index.search("重组竹地板"), catalogue) == {"bamboo"}
-    assert indexer.last_applied(index_dir) == max_outbox_id(session)
+    assert storage.last_applied(index_dir) == max_outbox_id(session)
     # The index now has two segments; its facets still agree with the database.
     everything = index.search("", include_uncertified=True)
-    assert (
-        everything.facets == indexer.database_search(session, "", include_uncertified=True).facets
-    )
+    assert everything.facets == database_search(session, "", include_uncertified=True).facets
 
 
 def test_a_suspended_certificate_leaves_the_default_results_at_once(
@@ -125,7 +125,7 @@ def test_apply_is_idempotent_and_batched(index, session, catalogue, index_dir):
     once = index.search("", sort="gwp", per_page=50)
     # Forget having applied anything: applying everything again gives the same index.
     generation = index_dir / (index_dir / "CURRENT").read_text()
-    (generation / indexer.STATE_FILE).write_text("0")
+    (generation / storage.STATE_FILE).write_text("0")
     assert indexer.apply_outbox(session, index_dir) == outbox_rows(session)
     again = index.search("", sort="gwp", per_page=50)
     assert (again.ids, again.facets) == (once.ids, once.facets)
@@ -144,7 +144,7 @@ def test_a_second_instance_catches_up(index, session, catalogue, index_dir, tmp_
     indexer.apply_outbox(session, other_dir)
     with SearchIndex(other_dir) as other:
         assert keys(other.search("low-carbon"), catalogue) == {"po425"}
-    assert indexer.last_applied(other_dir) == indexer.last_applied(index_dir)
+    assert storage.last_applied(other_dir) == storage.last_applied(index_dir)
 
 
 def test_rebuild_after_the_directory_is_deleted(index, session, catalogue, index_dir):

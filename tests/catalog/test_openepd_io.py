@@ -13,12 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openepd.model.epd import Epd
 
-from catalog.openepd_io import (
-    ExportProduct,
-    ImportedProduct,
-    export_openepd,
-    import_openepd,
-)
+from catalog.openepd.reading import ImportedProduct, import_openepd
+from catalog.openepd.writing import ExportProduct, export_openepd
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,8 +3,7 @@
 import pytest
 from jsonschema import ValidationError
 
-from catalog import indexer
-from catalog.finder import close_search_indexes
+from catalog.search import close_search_indexes, rebuild_index
 from tests.catalog.catalogue_data import Catalogue, make_catalogue
 from tests.openapi_check import validate
 
@@ -18,7 +17,7 @@ def _close_indexes(app):
 @pytest.fixture
 def catalogue(app, session) -> Catalogue:
     catalogue = make_catalogue(session)
-    indexer.rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
     return catalogue
 
 

@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import OrganisationKind
-from catalog import indexer
-from catalog.finder import close_search_indexes
+from catalog.search import close_search_indexes, rebuild_index
 from catalog.services import publish_product
 from tests import factories
 from tests.catalog.catalogue_data import LATER, Item, make_catalogue
@@ -61,7 +60,7 @@ def world(app, session) -> dict:
     )
     buyer = factories.make_user(session, agency, display_name="李娜")
     session.commit()
-    indexer.rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
     yield {"buyer": buyer.email, "numbers": numbers, "catalogue": catalogue}
     close_search_indexes(app)
 

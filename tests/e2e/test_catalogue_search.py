@@ -6,8 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from catalog import indexer
-from catalog.finder import close_search_indexes
+from catalog.search import close_search_indexes, rebuild_index
 from tests.catalog.catalogue_data import ITEMS, LATER, Catalogue, Item, make_catalogue
 from tests.e2e.helpers import heading
 
@@ -30,7 +29,7 @@ AAC = [
 def catalogue(app, session) -> Catalogue:
     """The test catalogue plus four AAC blocks, with the search index built."""
     catalogue = make_catalogue(session, ITEMS + AAC)
-    indexer.rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
     yield catalogue
     close_search_indexes(app)
 

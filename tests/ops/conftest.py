@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy.engine import make_url
 
-from catalog.finder import close_search_indexes
+from catalog.search import close_search_indexes
 from greenbm import create_app
 from tests.conftest import _base_config
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from catalog.search import SearchIndex
+from catalog.search.searcher import SearchIndex
 from catalog.services import publish_product
 from ops.archive import BackupError, file_areas
 from ops.backup import libpq_command, run_tool

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from catalog.cli import follow
+from catalog.search import follow
 from tests.openapi_check import validate
 from tests.ops.helpers import wait_for
 from tests.ops.proxy import TcpProxy

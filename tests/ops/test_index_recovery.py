@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from catalog import indexer, search
-from catalog.search import SearchIndex
+from catalog.search import indexer, storage
+from catalog.search.searcher import SearchIndex
 from greenbm.db import make_engine
 from tests.catalog.test_search import keys, make_catalogue
 from tests.ops.helpers import wait_for
@@ -19,7 +19,7 @@ from tests.ops.helpers import wait_for
 def stalling_rebuild(database_url: str, index_dir: str, marker: Path) -> None:
     """Rebuild the index in a forked child whose document stream stalls after one document,
     so that it is certainly killed in the middle of writing the new generation."""
-    real = search.write_documents
+    real = storage.write_documents
 
     def stalling(path, documents, **kwargs):
         def stream():
@@ -31,7 +31,7 @@ def stalling_rebuild(database_url: str, index_dir: str, marker: Path) -> None:
 
         return real(path, stream(), **kwargs)
 
-    search.write_documents = stalling
+    storage.write_documents = stalling
     engine = make_engine(database_url)  # never the parent's pooled connections
     with Session(engine) as session:
         indexer.rebuild_index(session, index_dir)
@@ -86,7 +86,7 @@ def test_an_index_ahead_of_a_restored_database_is_rebuilt(app, session, catalogu
     indexer.rebuild_index(session, index_dir)
     generation = (index_dir / "CURRENT").read_text()
     # As after restoring an older backup: the index has applied outbox rows the database lacks.
-    indexer._set_last_applied(index_dir / generation, indexer.last_applied(index_dir) + 100)
+    storage.set_last_applied(index_dir / generation, storage.last_applied(index_dir) + 100)
     result = app.test_cli_runner().invoke(args=["catalog", "follow", "--once"])
     assert result.exit_code == 0, result.output
     assert "rebuilding" in result.output

@@ -8,9 +8,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from accounts.models import Organisation
-from catalog import indexer
-from catalog.cli import follow
 from catalog.models import Product, ProductStatus, SearchOutbox
+from catalog.search import follow
+from catalog.search.storage import last_applied
 from catalog.services import product_input, update_product
 from tests import factories
 from tests.catalog.test_search import make_catalogue
@@ -108,7 +108,7 @@ def test_a_change_through_one_instance_is_searchable_through_the_other(instances
     index_b = b.config["SEARCH_INDEX_DIR"]
     generation, applied_before = (
         (Path(index_b) / "CURRENT").read_text(),
-        indexer.last_applied(index_b),
+        last_applied(index_b),
     )
     others = [p for p in products.values() if p.id != product.id][:2]
     rename(session, others[0], "Vanadate board one")
@@ -124,6 +124,6 @@ def test_a_change_through_one_instance_is_searchable_through_the_other(instances
     )
     # Caught up from where it stopped: the same generation, only the new outbox rows applied.
     assert (Path(index_b) / "CURRENT").read_text() == generation
-    assert indexer.last_applied(index_b) == newest
+    assert last_applied(index_b) == newest
     assert follow_b.lines == [f"Applied {newest - applied_before} outbox rows (up to {newest})."]
     assert not any("rebuilding" in line for line in follow_b.lines)

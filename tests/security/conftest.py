@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.finder import close_search_indexes
+from catalog.search import close_search_indexes
 from greenbm import create_app
 from greenbm.extensions import limiter
 from tests.conftest import _base_config, _empty_tables

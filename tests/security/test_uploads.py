@@ -22,7 +22,7 @@ from sqlmodel import func, select
 from accounts.models import Organisation
 from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
 from catalog.models import EvidenceFile, Plant
-from catalog.openepd_io import import_openepd
+from catalog.openepd.reading import import_openepd
 from certification.pdf import StaticOnlyFetcher
 from greenbm.errors import Invalid
 from procurement import eligibility_files

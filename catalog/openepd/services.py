@@ -3,10 +3,12 @@
 from sqlmodel import Session
 
 from accounts.models import Organisation, User
+from catalog.categories import get_category
 from catalog.models import Category, GwpProvenance, Plant, Product
-from catalog.openepd_io import ExportProduct, export_openepd, import_openepd
+from catalog.openepd.reading import import_openepd
+from catalog.openepd.writing import ExportProduct, export_openepd
 from catalog.rules import ProductInput
-from catalog.services import create_product, get_category, own_product
+from catalog.services import create_product, own_product
 from greenbm.errors import Invalid
 
 

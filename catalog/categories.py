@@ -1,0 +1,48 @@
+"""The category registry: categories, their indicators and variants, and their plain rules."""
+
+from sqlmodel import Session, select
+
+from catalog.models import Category, CategoryIndicator, CategoryVariant
+from catalog.rules import CategorySpec, IndicatorSpec
+from greenbm.errors import NotFound
+
+
+def list_categories(*, session: Session) -> list[Category]:
+    """Return every category in display order."""
+    return list(session.exec(select(Category).order_by(Category.position, Category.id)).all())
+
+
+def get_category(*, session: Session, category_id: int) -> Category:
+    """Return a category, or raise NotFound."""
+    category = session.get(Category, category_id)
+    if category is None:
+        raise NotFound()
+    return category
+
+
+def category_indicators(*, session: Session, category_id: int) -> list[CategoryIndicator]:
+    """Return a category's indicators in display order."""
+    query = select(CategoryIndicator).where(CategoryIndicator.category_id == category_id)
+    return list(session.exec(query.order_by(CategoryIndicator.position)).all())
+
+
+def category_variants(*, session: Session, category_id: int) -> list[CategoryVariant]:
+    """Return a category's variants in display order (empty if it has none)."""
+    query = select(CategoryVariant).where(CategoryVariant.category_id == category_id)
+    return list(session.exec(query.order_by(CategoryVariant.position)).all())
+
+
+def category_spec(*, session: Session, category: Category) -> CategorySpec:
+    """Return the plain rules of a category for `check_product`."""
+    indicators = category_indicators(session=session, category_id=category.id)
+    variants = category_variants(session=session, category_id=category.id)
+    return CategorySpec(
+        code=category.code,
+        units=tuple(category.allowed_units),
+        variants=tuple(v.code for v in variants),
+        gwp_min=category.gwp_min,
+        gwp_max=category.gwp_max,
+        indicators=tuple(
+            IndicatorSpec(i.code, i.unit, i.plausible_min, i.plausible_max) for i in indicators
+        ),
+    )
