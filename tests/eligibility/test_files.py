@@ -10,14 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from procurement.eligibility_files import (
-    FileProblem,
-    load_result,
-    read_upload,
-    result_csv,
-    result_xlsx,
-    save_result,
-)
+from eligibility.files import FileProblem, read_upload, result_csv, result_xlsx
+from eligibility.result_store import load_result, save_result
 
 CODE = "915201000000000052"
 
