@@ -26,8 +26,6 @@ from eligibility.files import (
     MAX_UPLOAD_BYTES,
     FileProblem,
     read_upload,
-    result_csv,
-    result_xlsx,
 )
 from eligibility.queries import Categories
 from eligibility.result_store import load_result
@@ -36,6 +34,7 @@ from greenbm.db import get_session
 from greenbm.extensions import limiter
 from greenbm.forms_util import page_number
 from greenbm.i18n import localized
+from greenbm.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
 SHOW = ("all", "not_eligible", "malformed")
 
@@ -215,7 +214,7 @@ def bulk_csv(token: str):
     result = _stored(token)
     header, rows = download_table(result)
     return _attachment(
-        result_csv(header, rows), "text/csv; charset=utf-8", _download_name(result, "csv")
+        csv_bytes(header, rows), "text/csv; charset=utf-8", _download_name(result, "csv")
     )
 
 
@@ -224,7 +223,8 @@ def bulk_xlsx(token: str):
     """Download a bulk result as an XLSX workbook."""
     result = _stored(token)
     header, rows = download_table(result)
-    data = result_xlsx(header, rows, title=_("Eligibility"), widths=[6, 22, 16, 10, 30, 14, 60, 70])
+    widths = (6, 22, 16, 10, 30, 14, 60, 70)
+    data = xlsx_bytes(Sheet(_("Eligibility"), rows, header=header, widths=widths))
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _attachment(data, mimetype, _download_name(result, "xlsx"))
 
@@ -232,5 +232,5 @@ def bulk_xlsx(token: str):
 @bp.get("/bulk/template.csv")
 def bulk_template():
     """Download an empty bulk-check file with the header row filled in."""
-    data = result_csv(["统一社会信用代码", "类别", "最低星级"], [])
+    data = csv_bytes(["统一社会信用代码", "类别", "最低星级"], [])
     return _attachment(data, "text/csv; charset=utf-8", "eligibility-template.csv")

@@ -1,4 +1,4 @@
-"""Bulk eligibility files: reading CSV and XLSX uploads, and writing results as CSV and XLSX."""
+"""Bulk eligibility files: reading the CSV and XLSX uploads, row by row, as text."""
 
 import codecs
 import csv
@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10,000 rows of CSV take about 400 KB
@@ -243,46 +241,3 @@ def _table(rows: Iterable[list], max_rows: int) -> list[RawRow]:
     if not result:
         raise FileProblem(_("The file has no data rows."))
     return result
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def result_csv(header: list[str], rows: Iterable[list]) -> bytes:
-    """Return the rows as CSV in UTF-8 with a BOM, so that Excel opens the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        # Text that a spreadsheet would run as a formula is quoted with an apostrophe.
-        writer.writerow(
-            "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row
-        )
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
-
-
-def result_xlsx(header: list[str], rows: Iterable[list], *, title: str, widths: list[int]) -> bytes:
-    """Return the rows as an XLSX workbook with a bold, frozen header row."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for letter, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, name, font=bold) for name in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_cell(sheet, value: object, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text, never a formula, whatever it starts with
-    if font is not None:
-        cell.font = font
-    return cell
