@@ -34,14 +34,11 @@ from werkzeug.datastructures import FileStorage  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
 from certification.criteria_store import load_shipped_criteria  # noqa: E402
+from eligibility.queries import parse_query  # noqa: E402
+from eligibility.services import check_many, load_categories  # noqa: E402
 from greenbm import create_app  # noqa: E402
 from greenbm.db import get_session  # noqa: E402
 from greenbm.migrate import upgrade  # noqa: E402
-from procurement.eligibility import (  # noqa: E402
-    check_many,
-    load_categories,
-    parse_query,
-)
 from seeds.loader import load_categories as load_seed_categories  # noqa: E402
 from tests import factories  # noqa: E402
 

@@ -1,7 +1,5 @@
 """The dashboard page (public; more detail for administrators) and each chart's CSV download."""
 
-import csv
-import io
 from datetime import date
 
 from flask import Response, current_app, render_template, request
@@ -14,6 +12,7 @@ from dashboard.arithmetic import number, percent
 from dashboard.panels import PANELS, Context, Panel
 from dashboard.targets import load_targets
 from greenbm.db import get_session
+from greenbm.spreadsheets import csv_bytes
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -85,11 +84,7 @@ def index():
 
 def panel_csv(panel: Panel) -> bytes:
     """Return the panel's table as CSV in UTF-8 with a byte-order mark (for Excel)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(panel.table.headers)
-    writer.writerows(panel.table.rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(panel.table.headers, panel.table.rows)
 
 
 @bp.get("/<key>.csv")

@@ -84,17 +84,19 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Importing a domain package imports its route modules, and with them the routes that its
+    # api module adds to greenbm.api.api_bp (catalog, certification, eligibility). Every domain
+    # package is therefore imported here, before api_bp is registered at the end: Flask refuses
+    # a route added to a blueprint that is already registered.
     from accounts import bp as accounts_bp
     from admin import bp as admin_bp
     from catalog import bp as catalog_bp
     from catalog import manufacturer_bp
     from certification import bp as certification_bp
     from dashboard import bp as dashboard_bp
+    from eligibility import bp as eligibility_bp
     from greenbm.api import api_bp
     from procurement import bp as procurement_bp
-
-    # Before api_bp is registered: importing it adds the eligibility API routes to api_bp.
-    from procurement.eligibility_views import eligibility_bp
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(accounts_bp)
@@ -103,7 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manufacturer_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(procurement_bp)
+    app.register_blueprint(eligibility_bp)
     app.register_blueprint(dashboard_bp)
+    # Last, once every domain package above has added its API routes.
     app.register_blueprint(api_bp)
     # Certification offers the catalogue its indicator levels without being imported by it.
     from certification.catalogue_hooks import register as register_catalogue_hooks
@@ -121,8 +125,6 @@ def _register_blueprints(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
-
-    app.register_blueprint(eligibility_bp)
 
 
 def _register_errors(app: Flask) -> None:

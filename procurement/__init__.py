@@ -1,4 +1,4 @@
-"""Procurement lists of government-investment projects and supplier eligibility."""
+"""Procurement lists of government-investment projects: the rules, the pages, the exports."""
 
 from flask import Blueprint
 

@@ -4,15 +4,11 @@ The exported documents are filed with the project's procurement records, so they
 in Chinese whatever the officer's interface language, as the certificates are.
 """
 
-import csv
-import io
 from decimal import Decimal
 from fractions import Fraction
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from catalog.units import format_unit
+from greenbm.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from procurement.report import LineRow, ListReport
 from procurement.rules import CarbonTotals, LineStatus, Reason, ReasonCode
 
@@ -181,20 +177,13 @@ def line_values(index: int, row: LineRow) -> list:
     ]
 
 
-def _csv_cell(value) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+def _lines(report: ListReport) -> list[list]:
+    return [line_values(index, row) for index, row in enumerate(report.rows, 1)]
 
 
 def list_csv(report: ListReport) -> bytes:
     """Return the list's lines as CSV, UTF-8 with a BOM so that Excel reads the Chinese."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for index, row in enumerate(report.rows, 1):
-        writer.writerow([_csv_cell(v) for v in line_values(index, row)])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(COLUMNS, _lines(report))
 
 
 def summary_rows(report: ListReport) -> list[tuple[str, str]]:
@@ -232,20 +221,7 @@ def carbon_comparison(totals: CarbonTotals) -> list[tuple[str, str]]:
 
 def list_xlsx(report: ListReport) -> bytes:
     """Return the list as a workbook: the lines on one sheet, the compliance on another."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "清单"
-    sheet.append(COLUMNS)
-    for index, row in enumerate(report.rows, 1):
-        sheet.append(line_values(index, row))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    summary = book.create_sheet("合规核查")
-    for heading, text in summary_rows(report):
-        summary.append([heading, text])
-    summary.column_dimensions["A"].width = 28
-    summary.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        Sheet("清单", _lines(report), header=COLUMNS),
+        Sheet("合规核查", summary_rows(report), widths=(28, 90)),
+    )

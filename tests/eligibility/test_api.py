@@ -5,14 +5,11 @@ from datetime import date, timedelta
 import pytest
 from jsonschema import Draft202012Validator
 
-from procurement.eligibility import (
-    Query,
-    check_eligibility,
-    load_categories,
-)
+from eligibility.queries import Query
+from eligibility.services import check_eligibility, load_categories
 from tests import factories
+from tests.eligibility.test_views import World, counting_statements, make_world
 from tests.openapi_check import validate as check_answer
-from tests.procurement.test_eligibility_views import World, counting_statements, make_world
 
 PATH = "/api/v1/eligibility"
 TODAY = date.today()

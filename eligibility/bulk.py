@@ -1,7 +1,7 @@
 """The bulk eligibility pages: upload a CSV or XLSX file, watch it run, see and download the result.
 
-The routes are on the `eligibility` blueprint of `eligibility_views` (same URLs and endpoint
-names as before the split); the run itself and the stored result are in `eligibility_bulk_run`.
+The routes are on the package's `eligibility` blueprint; the run itself is in `bulk_run`, the
+stored result in `result_store`.
 """
 
 from collections.abc import Iterable, Iterator
@@ -12,12 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from greenbm.db import get_session
-from greenbm.extensions import limiter
-from greenbm.forms_util import page_number
-from greenbm.i18n import localized
-from procurement.eligibility import MAX_ROWS, Categories, load_categories
-from procurement.eligibility_answers import (
+from eligibility import bp
+from eligibility.answers import (
     explain,
     reason_codes,
     result_label,
@@ -25,17 +21,20 @@ from procurement.eligibility_answers import (
     status_label,
     supplier_name,
 )
-from procurement.eligibility_api import bulk_rate_limit
-from procurement.eligibility_bulk_run import BulkResult, BulkRun
-from procurement.eligibility_files import (
+from eligibility.bulk_run import BulkResult, BulkRun, bulk_rate_limit
+from eligibility.files import (
     MAX_UPLOAD_BYTES,
     FileProblem,
-    load_result,
     read_upload,
-    result_csv,
-    result_xlsx,
 )
-from procurement.eligibility_views import eligibility_bp
+from eligibility.queries import Categories
+from eligibility.result_store import load_result
+from eligibility.services import MAX_ROWS, load_categories
+from greenbm.db import get_session
+from greenbm.extensions import limiter
+from greenbm.forms_util import page_number
+from greenbm.i18n import localized
+from greenbm.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
 SHOW = ("all", "not_eligible", "malformed")
 
@@ -63,13 +62,13 @@ def _bulk_page(form: BulkForm, status: int = 200):
     return page, status
 
 
-@eligibility_bp.get("/eligibility/bulk")
+@bp.get("/bulk")
 def bulk():
     """Show the upload form of the bulk check."""
     return _bulk_page(BulkForm())
 
 
-@eligibility_bp.post("/eligibility/bulk")
+@bp.post("/bulk")
 @limiter.limit(bulk_rate_limit, methods=["POST"])
 def bulk_run():
     """Check every row of an uploaded file; the page streams progress, then the result."""
@@ -146,7 +145,7 @@ class _DoneRun:
         self.filename = result.filename
 
 
-@eligibility_bp.get("/eligibility/bulk/<token>")
+@bp.get("/bulk/<token>")
 def bulk_result(token: str):
     """Show a page of a stored bulk result."""
     result = _stored(token)
@@ -209,28 +208,29 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-@eligibility_bp.get("/eligibility/bulk/<token>/results.csv")
+@bp.get("/bulk/<token>/results.csv")
 def bulk_csv(token: str):
     """Download a bulk result as CSV (UTF-8 with BOM, for Excel)."""
     result = _stored(token)
     header, rows = download_table(result)
     return _attachment(
-        result_csv(header, rows), "text/csv; charset=utf-8", _download_name(result, "csv")
+        csv_bytes(header, rows), "text/csv; charset=utf-8", _download_name(result, "csv")
     )
 
 
-@eligibility_bp.get("/eligibility/bulk/<token>/results.xlsx")
+@bp.get("/bulk/<token>/results.xlsx")
 def bulk_xlsx(token: str):
     """Download a bulk result as an XLSX workbook."""
     result = _stored(token)
     header, rows = download_table(result)
-    data = result_xlsx(header, rows, title=_("Eligibility"), widths=[6, 22, 16, 10, 30, 14, 60, 70])
+    widths = (6, 22, 16, 10, 30, 14, 60, 70)
+    data = xlsx_bytes(Sheet(_("Eligibility"), rows, header=header, widths=widths))
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _attachment(data, mimetype, _download_name(result, "xlsx"))
 
 
-@eligibility_bp.get("/eligibility/bulk/template.csv")
+@bp.get("/bulk/template.csv")
 def bulk_template():
     """Download an empty bulk-check file with the header row filled in."""
-    data = result_csv(["统一社会信用代码", "类别", "最低星级"], [])
+    data = csv_bytes(["统一社会信用代码", "类别", "最低星级"], [])
     return _attachment(data, "text/csv; charset=utf-8", "eligibility-template.csv")

@@ -1,9 +1,9 @@
 """A bulk eligibility check: reading its rows, checking them with progress, storing the result.
 
-A stored row is the answer's JSON form (see `eligibility_answers`) with its row number and the
+A stored row is the answer's JSON form (see `answers`) with its row number and the
 credit code asked about, or for a malformed row
 `{"row", "input": {"supplier", "category", "min_stars"}, "errors": [{"parameter", "message"}]}`.
-The pages and downloads are in `eligibility_bulk`.
+The pages and downloads are in `bulk`; the stored files in `result_store`.
 """
 
 from collections.abc import Iterator
@@ -12,15 +12,22 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 
+from eligibility.answers import answer_json
+from eligibility.files import RawRow
+from eligibility.queries import Categories, Query, parse_query
+from eligibility.result_store import save_result
+from eligibility.services import load_records
 from greenbm.db import get_session
 from greenbm.errors import Invalid
 from greenbm.forms_util import Page
-from procurement.eligibility import Categories, Query, load_records, parse_query
-from procurement.eligibility_answers import answer_json
-from procurement.eligibility_files import RawRow, save_result
 
 PROGRESS_EVERY = 1_000  # rows between two progress lines of a bulk check
 RESULT_PAGE_SIZE = 100
+
+
+def bulk_rate_limit() -> str:
+    """Return the rate limit of bulk checks, by page or API (each one is up to 10,000 rows)."""
+    return current_app.config.get("ELIGIBILITY_BULK_RATE_LIMIT", "60 per hour")
 
 
 class BulkResult:

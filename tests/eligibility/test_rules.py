@@ -7,15 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eligibility.queries import Categories, parse_min_stars, parse_query
+from eligibility.rules import CertificateFact, Reason, judge
 from greenbm.errors import Invalid
-from procurement.eligibility import (
-    Categories,
-    CertificateFact,
-    Reason,
-    judge,
-    parse_min_stars,
-    parse_query,
-)
 from tests.factories import credit_code
 
 TODAY = date(2026, 6, 15)

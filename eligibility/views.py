@@ -1,13 +1,13 @@
 """Public supplier-eligibility pages: one check, and finding a supplier by name.
 
-The bulk check of a file, its stored result and downloads are in `eligibility_bulk`, on the
-same blueprint; the JSON API is in `eligibility_api`. Importing this module adds them all.
+The bulk check of a file, its stored result and downloads are in `bulk`, on the same
+blueprint; the JSON API is in `api`.
 """
 
 import re
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,31 +15,25 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from accounts.credit_code import CreditCodeError, normalize_credit_code
-from greenbm.db import get_session
-from greenbm.errors import Invalid
-from greenbm.forms_util import page_number, select_choices
-from greenbm.i18n import localized
-from procurement.eligibility import (
-    Categories,
-    Query,
-    check_eligibility,
-    load_categories,
-    parse_query,
-)
-from procurement.eligibility_answers import (
+from eligibility import bp
+from eligibility.answers import (
     answer_json,
     explain,
     reason_codes,
     status_label,
 )
-from procurement.eligibility_suppliers import (
+from eligibility.queries import Categories, Query, parse_query
+from eligibility.services import check_eligibility, load_categories
+from eligibility.suppliers import (
     find_suppliers,
     supplier_suggestions,
     suppliers_named,
     valid_certificate_counts,
 )
-
-eligibility_bp = Blueprint("eligibility", __name__)
+from greenbm.db import get_session
+from greenbm.errors import Invalid
+from greenbm.forms_util import page_number, select_choices
+from greenbm.i18n import localized
 
 _SUGGESTION = re.compile(r".*[(（]\s*([0-9A-Za-z]{18})\s*[)）]\s*", re.S)
 # Looks like an attempt at a credit code (not a name): Latin letters and digits only.
@@ -95,7 +89,7 @@ def _supplier_code(session, text: str) -> tuple[str, list[str]]:
     return text, [message]
 
 
-@eligibility_bp.get("/eligibility")
+@bp.get("")
 def check():
     """Answer whether a supplier is eligible in a category, why, and with which certificates."""
     session = get_session()
@@ -149,7 +143,7 @@ def _query(session, form: CheckForm, categories: Categories) -> Query:
     return query
 
 
-@eligibility_bp.get("/eligibility/suppliers")
+@bp.get("/suppliers")
 def suppliers():
     """List the manufacturers whose name contains the words typed, with their credit codes."""
     text = request.args.get("q", "").strip()[:100]
@@ -161,7 +155,3 @@ def suppliers():
     return render_template(
         "procurement/eligibility_suppliers.html", q=text, page=page, counts=counts
     )
-
-
-# The bulk pages use this module's blueprint; the API adds its routes to the API blueprint.
-from procurement import eligibility_api, eligibility_bulk  # noqa: E402,F401

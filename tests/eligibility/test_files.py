@@ -1,23 +1,16 @@
-"""Reading bulk-eligibility uploads and writing and keeping their results."""
+"""Reading bulk-eligibility uploads and keeping their results."""
 
 import codecs
-import csv
 import io
 import os
 import time
 from datetime import datetime, timedelta
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from procurement.eligibility_files import (
-    FileProblem,
-    load_result,
-    read_upload,
-    result_csv,
-    result_xlsx,
-    save_result,
-)
+from eligibility.files import FileProblem, read_upload
+from eligibility.result_store import load_result, save_result
 
 CODE = "915201000000000052"
 
@@ -147,25 +140,6 @@ def test_xlsx_with_numbers_and_gaps():
 
 def test_xlsx_is_recognised_whatever_its_name():
     assert rows_of(xlsx([[CODE, "cement"]]), filename="upload.bin") == [(1, CODE, "cement", None)]
-
-
-def test_written_csv_has_a_bom_and_quotes_formulas():
-    data = result_csv(["行", "名称"], [[1, "=HYPERLINK(1)"], [2, "水泥厂"]])
-    assert data.startswith(codecs.BOM_UTF8)
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows == [["行", "名称"], ["1", "'=HYPERLINK(1)"], ["2", "水泥厂"]]
-
-
-def test_written_xlsx_keeps_text_as_text():
-    data = result_xlsx(["行", "名称"], [[1, "=1+1"], [2, "水泥厂"]], title="结果", widths=[5, 20])
-    sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet.title == "结果"
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
-        ["行", "名称"],
-        [1, "=1+1"],
-        [2, "水泥厂"],
-    ]
-    assert sheet["B2"].data_type == "s"
 
 
 def test_results_are_kept_by_token_and_old_ones_deleted(tmp_path):

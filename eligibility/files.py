@@ -1,32 +1,24 @@
-"""Bulk eligibility files: reading CSV and XLSX uploads, keeping results, writing CSV and XLSX."""
+"""Bulk eligibility files: reading the CSV and XLSX uploads, row by row, as text."""
 
 import codecs
 import csv
 import io
-import json
-import os
 import re
-import secrets
-import tempfile
 import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10,000 rows of CSV take about 400 KB
 MAX_COLUMNS = 30  # columns after the 30th are not read
 # What an XLSX may unpack to: 10,000 rows take about 1 MB; a zip bomb takes gigabytes.
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
-RESULT_MAX_AGE = timedelta(days=1)
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -249,94 +241,3 @@ def _table(rows: Iterable[list], max_rows: int) -> list[RawRow]:
     if not result:
         raise FileProblem(_("The file has no data rows."))
     return result
-
-
-# --- results kept for download ----------------------------------------------------------------
-
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
-
-
-def _results_dir(instance_dir: str) -> Path:
-    return Path(instance_dir) / "eligibility"
-
-
-def save_result(instance_dir: str, result: dict, *, now: datetime | None = None) -> str:
-    """Store a bulk result where every worker can read it; return its random token.
-
-    Results older than a day are deleted first, so the folder never grows without bound.
-    """
-    directory = _results_dir(instance_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    prune_results(instance_dir, now=now)
-    token = secrets.token_urlsafe(18)
-    # Written to a temporary name and renamed, so no worker ever reads half a file.
-    fd, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(temporary, directory / f"{token}.json")
-    return token
-
-
-def load_result(instance_dir: str, token: str) -> dict | None:
-    """Return the stored result of the token, or None when it is malformed, unknown or gone."""
-    if not _TOKEN.fullmatch(token or ""):
-        return None
-    try:
-        with open(_results_dir(instance_dir) / f"{token}.json", encoding="utf-8") as fh:
-            return json.load(fh)
-    except FileNotFoundError:
-        return None
-
-
-def prune_results(instance_dir: str, *, now: datetime | None = None) -> None:
-    """Delete stored results (and abandoned temporary files) older than a day."""
-    cutoff = (now or datetime.now()).timestamp() - RESULT_MAX_AGE.total_seconds()
-    for path in _results_dir(instance_dir).glob("*.*"):
-        try:
-            if path.suffix in (".json", ".tmp") and path.stat().st_mtime < cutoff:
-                path.unlink()
-        except FileNotFoundError:
-            pass  # another worker deleted it first
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def result_csv(header: list[str], rows: Iterable[list]) -> bytes:
-    """Return the rows as CSV in UTF-8 with a BOM, so that Excel opens the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        # Text that a spreadsheet would run as a formula is quoted with an apostrophe.
-        writer.writerow(
-            "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row
-        )
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
-
-
-def result_xlsx(header: list[str], rows: Iterable[list], *, title: str, widths: list[int]) -> bytes:
-    """Return the rows as an XLSX workbook with a bold, frozen header row."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for letter, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, name, font=bold) for name in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_cell(sheet, value: object, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text, never a formula, whatever it starts with
-    if font is not None:
-        cell.font = font
-    return cell

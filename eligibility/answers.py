@@ -15,8 +15,9 @@ from collections import Counter
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from eligibility.rules import Reason
+from eligibility.services import Answer
 from greenbm.i18n import current_language, localized
-from procurement.eligibility import Answer, Reason
 
 
 def status_label(status: str) -> str:

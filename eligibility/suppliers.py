@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind
 from certification.models import Certificate, CertificateStatus
+from eligibility.services import Supplier, supplier_of
 from greenbm.forms_util import Page
-from procurement.eligibility import Supplier, supplier_of
 
 _MANUFACTURER = Organisation.kind == OrganisationKind.MANUFACTURER
 
