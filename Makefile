@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := greenbm
 # The application's packages: the core (greenbm) and one per domain, at the repository root.
-PACKAGES := greenbm accounts catalog certification procurement dashboard admin ops seeds
+PACKAGES := greenbm accounts catalog certification procurement eligibility dashboard admin ops seeds
 
 .PHONY: run test install check-lock lock upgrade system-deps test-system-deps translations extract-messages lint serve-prod
 
@@ -78,12 +78,14 @@ run: install
 	$(BIN)/flask catalog reindex
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh dev
 
-test: install test-system-deps
+# Lint and the import contracts first: they take seconds, the suite minutes.
+test: install test-system-deps lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # Production-style: gunicorn (gunicorn.conf.py) with several workers beside this instance's
 # index follower; set DATABASE_URL for PostgreSQL and REDIS_URL for shared rate limits.
