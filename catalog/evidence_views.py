@@ -10,7 +10,7 @@ from catalog.forms import EvidenceForm
 from catalog.manufacturer_access import own_or_404
 from catalog.product_views import render_own_product
 from catalog.services import own_product
-from greenbm.db import get_session
+from greenbm.db import after_commit, after_rollback, discard_changes, get_session
 from greenbm.errors import Invalid
 from greenbm.forms_util import apply_errors
 
@@ -35,15 +35,12 @@ def upload_evidence(product_id: int):
                 test_date=form.test_date.data,
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            try:
-                db.commit()
-            except Exception:
-                # The row is not saved, so its file must not stay behind as an orphan.
-                discard_evidence_file(evidence, current_app.config["EVIDENCE_DIR"])
-                raise
+            # If the row is not saved after all, its file must not stay behind as an orphan.
+            evidence_dir = current_app.config["EVIDENCE_DIR"]
+            after_rollback(lambda: discard_evidence_file(evidence, evidence_dir))
             flash(_("Document attached."), "success")
             return redirect(url_for("manufacturer.product", product_id=item.id))
     return render_own_product(item, form), 400
@@ -66,7 +63,6 @@ def remove_evidence(evidence_id: int):
     evidence, path = own_or_404(
         delete_evidence, evidence_id=evidence_id, evidence_dir=current_app.config["EVIDENCE_DIR"]
     )
-    get_session().commit()
-    path.unlink(missing_ok=True)  # only once the record is gone for good
+    after_commit(lambda: path.unlink(missing_ok=True))  # only once the record is gone for good
     flash(_("Document removed."), "success")
     return redirect(url_for("manufacturer.product", product_id=evidence.product_id))

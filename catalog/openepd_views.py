@@ -12,7 +12,7 @@ from catalog.forms import ImportForm
 from catalog.manufacturer_access import own_or_404
 from catalog.openepd.services import export_product, import_product
 from catalog.plants import list_own_plants
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import select_choices
 from greenbm.i18n import localized
@@ -54,10 +54,9 @@ def import_epd():
         except NotFound:
             abort(404)
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             problems = [m for messages in exc.errors.values() for m in messages]
         else:
-            db.commit()
             flash(
                 _("Imported as a draft. Enter the category's indicator values, then publish."),
                 "success",

@@ -18,7 +18,7 @@ from catalog.plants import (
     update_plant,
 )
 from catalog.services import own_plant
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid
 from greenbm.forms_util import apply_errors
 
@@ -53,10 +53,9 @@ def new_plant():
         try:
             plant = create_plant(session=db, actor=current_user, data=_plant_input(form))
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("Plant saved."), "success")
             return redirect(url_for("manufacturer.plant", plant_id=plant.id))
     return render_template("manufacturer/plant_form.html", form=form, plant=None)
@@ -73,10 +72,9 @@ def plant(plant_id: int):
         try:
             update_plant(session=db, actor=current_user, plant_id=item.id, data=_plant_input(form))
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("Plant saved."), "success")
             return redirect(url_for("manufacturer.plant", plant_id=item.id))
     return _plant_page(item, form, EnergyFigureForm(formdata=None))
@@ -110,10 +108,9 @@ def add_energy(plant_id: int):
                 value=energy_form.value.data,
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(energy_form, exc)
         else:
-            db.commit()
             flash(_("Energy figure saved."), "success")
             return redirect(url_for("manufacturer.plant", plant_id=item.id))
     form = PlantForm(obj=item, formdata=None)

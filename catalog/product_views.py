@@ -22,7 +22,7 @@ from catalog.services import (
     withdraw_product,
 )
 from catalog.units import format_unit
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import apply_errors, page_number, select_choices
 from greenbm.i18n import localized
@@ -108,10 +108,9 @@ def new_product():
                 data=_product_input(form, indicators),
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("Product saved as a draft."), "success")
             return redirect(url_for("manufacturer.product", product_id=product.id))
     return render_template(
@@ -139,10 +138,9 @@ def edit_product(product_id: int):
                 data=_product_input(form, indicators),
             )
         except Invalid as exc:
-            db.rollback()
+            discard_changes()
             apply_errors(form, exc)
         else:
-            db.commit()
             flash(_("Product saved."), "success")
             return redirect(url_for("manufacturer.product", product_id=product.id))
     return _edit_page(form, category, product, indicators)
@@ -192,7 +190,7 @@ def publish(product_id: int):
     except NotFound:
         abort(404)
     except Invalid as exc:
-        db.rollback()
+        discard_changes()
         # Show the edit form with each problem at its field, so the page says what is missing.
         item = own_product(session=db, actor=current_user, product_id=product_id)
         category = db.get(Category, item.category_id)
@@ -200,7 +198,6 @@ def publish(product_id: int):
         apply_errors(form, exc)
         flash(_("Complete the product before publishing it."), "error")
         return _edit_page(form, category, item, indicators), 400
-    db.commit()
     flash(_("Product published in the catalogue."), "success")
     return redirect(url_for("manufacturer.product", product_id=product_id))
 
@@ -208,8 +205,6 @@ def publish(product_id: int):
 @bp.post("/products/<int:product_id>/withdraw")
 def withdraw(product_id: int):
     """Take a product out of the public catalogue."""
-    db = get_session()
     own_or_404(withdraw_product, product_id=product_id)
-    db.commit()
     flash(_("Product withdrawn from the catalogue."), "success")
     return redirect(url_for("manufacturer.product", product_id=product_id))
