@@ -20,8 +20,8 @@ from admin.services import (
 )
 from catalog.models import Category, Product
 from catalog.services import list_categories
-from certification.criteria import criteria_from_dict
-from certification.criteria_store import active_versions
+from certification.criteria.parsing import criteria_from_dict
+from certification.criteria.store import active_versions
 from certification.models import Application, Certificate, CriteriaVersion
 from greenbm.db import get_session
 from greenbm.errors import Invalid, NotFound

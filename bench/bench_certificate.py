@@ -10,8 +10,12 @@ import time
 from datetime import date
 from importlib.metadata import version
 
-from certification.pdf import render_certificate_pdf
-from certification.signing import ensure_signing_identity, sign_pdf, verify_pdf_signature
+from certification.certificates.pdf import render_certificate_pdf
+from certification.certificates.signing import (
+    ensure_signing_identity,
+    sign_pdf,
+    verify_pdf_signature,
+)
 from greenbm.paths import STATIC_DIR
 
 BASE_URL = "https://greenbm.example.cn"

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from accounts.credit_code import CreditCodeError, normalize_credit_code
 from accounts.models import Organisation, OrganisationKind
 from catalog.models import Category, Product
-from certification.certificates import live_status
+from certification.certificates.queries import live_status
 from certification.models import Certificate, CertificateStatus
 from greenbm.errors import Invalid
 

@@ -1,6 +1,6 @@
 """The indicator levels certification offers the catalogue pages."""
 
-from certification.catalogue_hooks import product_assessment
+from certification.criteria.catalogue_hooks import product_assessment
 from tests import factories
 
 

@@ -14,14 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
-from certification.pdf import (
+from certification.certificates.pdf import (
     FetchRefused,
     StaticOnlyFetcher,
     certificate_view,
     render_certificate_pdf,
     verify_url,
 )
-from certification.signing import (
+from certification.certificates.signing import (
     SIGNER_CN,
     SigningError,
     SigningIdentity,

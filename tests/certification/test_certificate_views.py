@@ -10,15 +10,15 @@ from dateutil.relativedelta import relativedelta
 from pypdf import PdfReader
 from sqlmodel import select
 
-from certification.certificate_files import PDF_DIR_NAME, signing_identity
-from certification.certificate_lifecycle import change_status
+from certification.certificates.files import PDF_DIR_NAME, signing_identity
+from certification.certificates.lifecycle import change_status
+from certification.certificates.signing import verify_pdf_signature
 from certification.models import (
     Application,
     Certificate,
     CertificateStatus,
     SurveillanceRecord,
 )
-from certification.signing import verify_pdf_signature
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import issue_test_certificate, make_body, set_dates

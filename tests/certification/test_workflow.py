@@ -6,31 +6,33 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Notification, OrganisationKind
-from certification.assessment import missing_for_application
-from certification.certificate_lifecycle import (
+from certification.applications.review import (
+    Correction,
+    Judgement,
+    decide_application,
+    record_review,
+    request_information,
+    start_review,
+)
+from certification.applications.services import (
+    create_application,
+    resubmit_application,
+    submit_application,
+)
+from certification.applications.workflow import InvalidTransition
+from certification.certificates.issue import issue_certificate
+from certification.certificates.lifecycle import (
     change_status,
     expire_certificates,
     record_surveillance,
 )
-from certification.certificates import issue_certificate
+from certification.criteria.assessment import missing_for_application
 from certification.models import (
     Application,
     ApplicationEvent,
     Certificate,
     CertificateStatus,
 )
-from certification.services import (
-    Correction,
-    Judgement,
-    create_application,
-    decide_application,
-    record_review,
-    request_information,
-    resubmit_application,
-    start_review,
-    submit_application,
-)
-from certification.workflow import InvalidTransition
 from greenbm.errors import Conflict, Invalid, NotFound
 from tests import factories
 

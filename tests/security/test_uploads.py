@@ -23,7 +23,7 @@ from accounts.models import Organisation
 from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
 from catalog.models import EvidenceFile, Plant
 from catalog.openepd_io import import_openepd
-from certification.pdf import StaticOnlyFetcher
+from certification.certificates.pdf import StaticOnlyFetcher
 from greenbm.errors import Invalid
 from procurement import eligibility_files
 from procurement.eligibility_files import FileProblem, read_upload

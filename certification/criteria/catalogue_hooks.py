@@ -4,9 +4,9 @@ from flask import Flask
 from sqlmodel import Session
 
 from catalog.models import Product
-from certification.assessment import declared_values
-from certification.criteria_store import active_criteria
-from certification.rules import AssessmentError, assess
+from certification.criteria.assessment import declared_values
+from certification.criteria.rules import AssessmentError, assess
+from certification.criteria.store import active_criteria
 from greenbm.errors import NotFound
 
 

@@ -8,12 +8,8 @@ from sqlmodel import Session, select
 
 from accounts.models import User
 from accounts.notifications import notify_organisation
-from certification.certificates import (
-    body_certificate,
-    live_status,
-    record_event,
-    summarise,
-)
+from certification.certificates.issue import record_event, summarise
+from certification.certificates.queries import body_certificate, live_status
 from certification.labels import result_label, status_label
 from certification.models import (
     ApplicationKind,

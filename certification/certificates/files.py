@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from certification import pdf
-from certification.certificates import live_status
+from certification.certificates import pdf
+from certification.certificates.queries import live_status
+from certification.certificates.signing import SigningIdentity, ensure_signing_identity, sign_pdf
 from certification.models import Certificate
-from certification.signing import SigningIdentity, ensure_signing_identity, sign_pdf
 
 PDF_DIR_NAME = "certificates"
 KEY_LENGTH = 20  # hex digits of the cache key in a file name

@@ -1,0 +1,3 @@
+"""Criteria: versioned data, the scoring rules, a product's assessment; their pages and API."""
+
+from certification.criteria import api, views  # noqa: F401
