@@ -15,7 +15,6 @@ from certification.applications.assessment_rows import (
     ShortfallRow,
     assessment_rows,
 )
-from certification.applications.workflow import FINAL_STATES
 from certification.criteria.assessment import (
     declared_values,
     missing_for_application,
@@ -32,6 +31,7 @@ from certification.models import (
     PrerequisiteJudgement,
     ReviewedValue,
 )
+from certification.states import FINAL_STATES
 from greenbm.errors import NotFound
 from greenbm.i18n import localized
 

@@ -15,7 +15,6 @@ from certification.applications.services import (
     get_application,
     notify_manufacturer,
 )
-from certification.applications.workflow import apply_transition
 from certification.criteria.assessment import declared_values
 from certification.criteria.rules import assessment_to_dict
 from certification.models import (
@@ -24,6 +23,7 @@ from certification.models import (
     PrerequisiteJudgement,
     ReviewedValue,
 )
+from certification.states import APPLICATIONS, apply_move
 from greenbm.errors import Invalid, NotAllowed
 from greenbm.models_base import utcnow
 
@@ -37,7 +37,7 @@ def start_review(
     application = get_application(
         session=session, actor=actor, application_id=application_id, lock_version=lock_version
     )
-    apply_transition(session, application, S.UNDER_REVIEW, actor=actor)
+    apply_move(session, APPLICATIONS, application, "start_review", actor=actor)
     notify_manufacturer(
         session, application, _("Your application %(id)d is under review.", id=application.id)
     )
@@ -59,7 +59,9 @@ def request_information(
     )
     if not question.strip():
         raise Invalid({"reason": [_("Write the question for the manufacturer.")]})
-    apply_transition(session, application, S.INFORMATION_REQUESTED, actor=actor, reason=question)
+    apply_move(
+        session, APPLICATIONS, application, "request_information", actor=actor, reason=question
+    )
     notify_manufacturer(
         session,
         application,
@@ -180,8 +182,8 @@ def decide_application(
         )
     application.assessment = json.dumps(assessment_to_dict(assessment), ensure_ascii=False)
     application.decision_reason = reason.strip()
-    target = S.APPROVED if approve else S.REJECTED
-    apply_transition(session, application, target, actor=actor, reason=reason)
+    action = "approve" if approve else "reject"
+    apply_move(session, APPLICATIONS, application, action, actor=actor, reason=reason)
     flush_or_conflict(session)
     if approve:
         certificate = issue(session, application, assessment, actor)

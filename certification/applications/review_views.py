@@ -33,11 +33,11 @@ from certification.applications.review import (
     start_review,
 )
 from certification.applications.view_steps import fresh_lock, reviewable_or_404, workflow_step
-from certification.applications.workflow import allowed_targets
 from certification.certificates.issue import issue_certificate
 from certification.labels import STATE_LABELS
 from certification.models import Application, ApplicationState, Certificate
 from certification.pages import page_args, reviewer_only
+from certification.states import APPLICATIONS
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.i18n import localized
@@ -116,7 +116,7 @@ def _review_page(item: Application, *, review_form=None, decision_form=None, sta
         review_indicators=indicators,
         decision_form=decision_form or fresh_lock(DecisionForm, item),
         start_form=fresh_lock(LockedForm, item),
-        can_start=S.UNDER_REVIEW in allowed_targets(item.state, Role.REVIEWER),
+        can_start=APPLICATIONS.allows(item.state, "start_review", Role.REVIEWER),
         evidence=product_evidence(session=db, product_id=item.product_id),
     ), status
 

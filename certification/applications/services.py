@@ -10,12 +10,12 @@ from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.notifications import notify_organisation
 from catalog.models import Product
 from catalog.services import own_product
-from certification.applications.workflow import FINAL_STATES, apply_transition
 from certification.certificates.lifecycle import check_follow_up
 from certification.certificates.queries import holder_certificate
 from certification.criteria.assessment import missing_for_application
 from certification.criteria.store import active_criteria
 from certification.models import Application, ApplicationKind, ApplicationState
+from certification.states import APPLICATIONS, FINAL_STATES, apply_move
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
 
 S = ApplicationState
@@ -140,7 +140,7 @@ def submit_application(
         raise Invalid({"completeness": missing})
     row, _criteria = active_criteria(session, product.category_id)
     application.criteria_version_id = row.id
-    apply_transition(session, application, S.SUBMITTED, actor=actor)
+    apply_move(session, APPLICATIONS, application, "submit", actor=actor)
     notify_body(
         session,
         application,
@@ -166,7 +166,7 @@ def resubmit_application(
         raise NotAllowed()
     if not answer.strip():
         raise Invalid({"reason": [_("Write your answer to the reviewer.")]})
-    apply_transition(session, application, S.RESUBMITTED, actor=actor, reason=answer)
+    apply_move(session, APPLICATIONS, application, "resubmit", actor=actor, reason=answer)
     notify_body(session, application, _("Application %(id)d was resubmitted.", id=application.id))
     flush_or_conflict(session)
     return application

@@ -9,9 +9,9 @@ from flask_login import current_user
 from accounts.models import Role
 from certification.applications.forms import LockedForm
 from certification.applications.services import get_application
-from certification.applications.workflow import InvalidTransition
 from certification.criteria.rules import AssessmentError
 from certification.models import Application, ApplicationState
+from certification.states import InvalidTransition
 from greenbm.db import get_session
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
 from greenbm.forms_util import apply_errors

@@ -14,20 +14,12 @@ from catalog.models import Category, Plant, Product
 from catalog.services import set_certification_summary
 from certification.criteria.rules import Assessment
 from certification.criteria.store import criteria_of_version
-from certification.models import (
-    Application,
-    ApplicationKind,
-    Certificate,
-    CertificateEvent,
-    CertificateSequence,
-    CertificateStatus,
-)
-from greenbm.models_base import utcnow
+from certification.models import Application, ApplicationKind, Certificate, CertificateSequence
+from certification.states import CERTIFICATES, apply_move
 
 VALIDITY_YEARS = 5  # [official] certificates are valid for 5 years
 FIRST_SURVEILLANCE_MONTHS = 6  # [official] the first may come about 6 months after issue
 CERTIFICATION_MODE = "文件审核 + 初始工厂检查 + 产品抽样检测 + 获证后监督"
-St = CertificateStatus
 
 
 def _category_token(code: str) -> str:
@@ -108,27 +100,12 @@ def printed(certificate: Certificate) -> SimpleNamespace:
     return SimpleNamespace(**json.loads(certificate.snapshot))
 
 
-def record_event(
-    session: Session,
-    certificate: Certificate,
-    to_status: str,
-    actor: User | None,
-    reason: str,
-    from_status: str | None,
-    on: date | None = None,
-) -> None:
-    """Append a status change to the certificate's public history (dated `on`, else now)."""
-    event = CertificateEvent(
-        certificate_id=certificate.id,
-        actor_id=actor.id if actor else None,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
-    if on is not None and on != date.today():
-        # An issue dated in the past (demo data, migrated records) shows in history as such.
-        event.at = datetime.combine(on, time(9, 0), tzinfo=UTC)
-    session.add(event)
+def _issue_time(today: date) -> datetime | None:
+    """Return when an issue dated in the past happened, for its history; None for today."""
+    if today == date.today():
+        return None
+    # An issue dated in the past (demo data, migrated records) shows in history as such.
+    return datetime.combine(today, time(9, 0), tzinfo=UTC)
 
 
 def summarise(session: Session, certificate: Certificate) -> None:
@@ -175,9 +152,15 @@ def issue_certificate(
         next_surveillance_due=today + relativedelta(months=FIRST_SURVEILLANCE_MONTHS),
         snapshot=json.dumps(snapshot, ensure_ascii=False),
     )
-    session.add(certificate)
-    session.flush()
-    record_event(session, certificate, St.VALID, actor, _("Issued"), None, on=today)
+    apply_move(
+        session,
+        CERTIFICATES,
+        certificate,
+        "issue",
+        actor=actor,
+        reason=_("Issued"),
+        at=_issue_time(today),
+    )
     summarise(session, certificate)
     session.flush()
     return certificate
@@ -188,7 +171,6 @@ def _reissue(session, application, assessment, actor, snapshot, today) -> Certif
     certificate.stars = assessment.stars
     certificate.criteria_version_id = application.criteria_version_id
     certificate.snapshot = json.dumps(snapshot, ensure_ascii=False)
-    certificate.updated_at = utcnow()
     if application.kind == ApplicationKind.RENEWAL:
         # Renewal continues the same number with a new five-year term from the old expiry.
         certificate.valid_until = certificate.valid_until + relativedelta(years=VALIDITY_YEARS)
@@ -197,9 +179,7 @@ def _reissue(session, application, assessment, actor, snapshot, today) -> Certif
         # [official] a change keeps the number and the validity and records the change date.
         certificate.change_date = today
         reason = _("Changed: %(what)s", what=application.change_description)
-    previous = certificate.status
-    certificate.status = St.VALID
-    record_event(session, certificate, St.VALID, actor, reason, previous)
+    apply_move(session, CERTIFICATES, certificate, "reissue", actor=actor, reason=reason)
     summarise(session, certificate)
     session.flush()
     return certificate

@@ -19,7 +19,6 @@ from certification.applications.services import (
     resubmit_application,
     submit_application,
 )
-from certification.applications.workflow import InvalidTransition
 from certification.certificates.issue import issue_certificate
 from certification.certificates.lifecycle import (
     change_status,
@@ -33,6 +32,7 @@ from certification.models import (
     Certificate,
     CertificateStatus,
 )
+from certification.states import InvalidTransition
 from greenbm.errors import Conflict, Invalid, NotFound
 from tests import factories
 
