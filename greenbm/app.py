@@ -105,10 +105,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(procurement_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
-    # Certification offers the catalogue its indicator levels without being imported by it.
-    from certification.criteria.catalogue_hooks import register as register_catalogue_hooks
-
-    register_catalogue_hooks(app)
     csrf.exempt(api_bp)  # read-only JSON for other systems; no cookies needed
 
     @app.get("/")

@@ -18,7 +18,6 @@ from certification.applications.review import (
     start_review,
 )
 from certification.applications.services import create_application, submit_application
-from certification.certificates.issue import issue_certificate
 from certification.certificates.lifecycle import (
     change_status,
     expire_certificates,
@@ -127,9 +126,6 @@ def load_demo_certificates(session: Session, evidence_dir: str, *, today: date) 
                 approve=stars > 0,
                 reason="" if stars else "评价指标未达到一星级要求",
                 today=issued_on,
-                issue=lambda s, a, asm, actor, day=issued_on: issue_certificate(
-                    s, a, asm, actor, today=day
-                ),
             )
             counts["certificates" if stars else "rejected"] += 1
     _lifecycle_examples(session, today)

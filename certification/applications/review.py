@@ -15,6 +15,7 @@ from certification.applications.services import (
     get_application,
     notify_manufacturer,
 )
+from certification.certificates.issue import issue_certificate
 from certification.criteria.assessment import declared_values
 from certification.criteria.rules import assessment_to_dict
 from certification.models import (
@@ -165,13 +166,8 @@ def decide_application(
     reason: str = "",
     lock_version: int | None = None,
     today: date | None = None,
-    issue=None,
 ) -> Application:
-    """Approve (issuing the certificate through `issue`) or reject an application under review.
-
-    `issue(session, application, assessment, actor)` is passed in by the caller so that this
-    module does not depend on how certificates are made.
-    """
+    """Approve (issuing or reissuing its certificate) or reject an application under review."""
     application = get_application(
         session=session, actor=actor, application_id=application_id, lock_version=lock_version
     )
@@ -186,7 +182,7 @@ def decide_application(
     apply_move(session, APPLICATIONS, application, action, actor=actor, reason=reason)
     flush_or_conflict(session)
     if approve:
-        certificate = issue(session, application, assessment, actor)
+        certificate = issue_certificate(session, application, assessment, actor, today=today)
         application.certificate_id = certificate.id
         flush_or_conflict(session)
         message = _(

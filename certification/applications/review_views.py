@@ -33,7 +33,6 @@ from certification.applications.review import (
     start_review,
 )
 from certification.applications.view_steps import fresh_lock, reviewable_or_404, workflow_step
-from certification.certificates.issue import issue_certificate
 from certification.labels import STATE_LABELS
 from certification.models import Application, ApplicationState, Certificate
 from certification.pages import page_args, reviewer_only
@@ -193,7 +192,7 @@ def review_decide(application_id: int):
         else:
             approve = form.decision.data == APPROVE
             service = decide_application
-            arguments = {"approve": approve, "reason": reason, "issue": issue_certificate}
+            arguments = {"approve": approve, "reason": reason}
         answer = workflow_step(
             service,
             item,

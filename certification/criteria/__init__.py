@@ -1,3 +1,4 @@
 """Criteria: versioned data, the scoring rules, a product's assessment; their pages and API."""
 
-from certification.criteria import api, views  # noqa: F401
+# The listeners answer catalogue signals; importing them connects them.
+from certification.criteria import api, listeners, views  # noqa: F401

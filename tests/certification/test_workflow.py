@@ -19,7 +19,6 @@ from certification.applications.services import (
     resubmit_application,
     submit_application,
 )
-from certification.certificates.issue import issue_certificate
 from certification.certificates.lifecycle import (
     change_status,
     expire_certificates,
@@ -57,19 +56,14 @@ def _judge_all(session, reviewer, application):
     )
 
 
-def _issue(session, application, assessment, actor):
-    return issue_certificate(session, application, assessment, actor, today=TODAY)
-
-
 def _decide(session, reviewer, application_id: int, *, approve: bool, **kw):
-    """Decide as the reviewer on TODAY, issuing the certificate through `_issue`."""
+    """Decide as the reviewer on TODAY (the certificate is issued that day)."""
     return decide_application(
         session=session,
         actor=reviewer,
         application_id=application_id,
         approve=approve,
         today=TODAY,
-        issue=_issue,
         **kw,
     )
 
