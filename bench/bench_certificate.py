@@ -18,7 +18,7 @@ from certification.certificates.signing import (
 )
 from greenbm.paths import STATIC_DIR
 
-BASE_URL = "https://greenbm.example.cn"
+VERIFY_URL = "https://greenbm.example.cn/verify/GZGBM-2026-CEM-000123"
 
 CONTEXT = {
     "number": "GZGBM-2026-CEM-000123",
@@ -70,7 +70,7 @@ def main() -> None:
         for run in range(args.warmup + args.runs):
             start = time.perf_counter()
             rendered = render_certificate_pdf(
-                CONTEXT, static_dir=str(STATIC_DIR), base_url=BASE_URL
+                CONTEXT, static_dir=str(STATIC_DIR), verify_url=VERIFY_URL
             )
             middle = time.perf_counter()
             signed = sign_pdf(rendered, identity, reason=f"Certificate {CONTEXT['number']}")

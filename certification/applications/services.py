@@ -106,18 +106,25 @@ def flush_or_conflict(session: Session) -> None:
         raise Conflict() from exc
 
 
-def _link(application: Application) -> str:
-    return f"/applications/{application.id}"
+def _notify(session: Session, organisation_id: int, application: Application, message: str):
+    # The application page sends reviewers on to the review page: one link serves both sides.
+    notify_organisation(
+        session,
+        organisation_id,
+        message,
+        endpoint="certification.application",
+        endpoint_args={"application_id": application.id},
+    )
 
 
 def notify_body(session: Session, application: Application, message: str) -> None:
     """Tell the application's certification body, linking to the application."""
-    notify_organisation(session, application.body_id, message, _link(application))
+    _notify(session, application.body_id, application, message)
 
 
 def notify_manufacturer(session: Session, application: Application, message: str) -> None:
     """Tell the application's manufacturer, linking to the application."""
-    notify_organisation(session, application.manufacturer_id, message, _link(application))
+    _notify(session, application.manufacturer_id, application, message)
 
 
 def submit_application(

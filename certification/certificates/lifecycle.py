@@ -75,7 +75,8 @@ def _set_status(
             status=status_label(certificate.status),
             reason=reason,
         ),
-        f"/verify/{certificate.number}",
+        endpoint="certification.verify_certificate",
+        endpoint_args={"number": certificate.number},
     )
     session.flush()
 

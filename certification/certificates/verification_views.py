@@ -41,6 +41,12 @@ def verify_certificate(number: str):
     )
 
 
+def _public_verify_url(number: str) -> str:
+    """Return the verification page's address as printed: on the public site if configured."""
+    site = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return site.rstrip("/") + url_for(".verify_certificate", number=number)
+
+
 @bp.get("/certificates/<number>.pdf")
 def certificate_pdf_download(number: str):
     """Download the certificate's signed PDF (rendered on first request, then cached)."""
@@ -52,7 +58,7 @@ def certificate_pdf_download(number: str):
         certificate,
         current_app.config,
         static_dir=current_app.static_folder,
-        base_url=current_app.config.get("PUBLIC_BASE_URL") or request.host_url,
+        verify_url=_public_verify_url(certificate.number),
     )
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'

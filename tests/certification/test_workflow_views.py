@@ -228,6 +228,7 @@ def test_whole_workflow_through_the_pages(session, world, signed_in):
     notes = text_of(maker.get("/notifications"))
     assert f"certificate {certificate.number}" in notes
     assert "The reviewer asks about application" in notes
+    assert f'<a href="/applications/{application_id}">' in notes
     assert "Mark all as read" in notes
     assert maker.post("/notifications").status_code == 302
     unread = session.exec(
