@@ -100,5 +100,9 @@ class Notification(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     message: str = Field(sa_type=sa.Text)
     link: str = Field(default="", max_length=300)
+    # Where the message leads as an endpoint and its arguments, turned into a URL only when
+    # the page is rendered (`link` holds a ready path for notifications without one).
+    endpoint: str | None = Field(default=None, max_length=80)
+    endpoint_args: dict | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()
     read_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from accounts.models import Role
 from admin.forms import OBJECT_TYPE_CHOICES
-from certification.forms import STATE_LABELS
-from certification.labels import CERTIFICATE_STATUS_LABELS
+from certification.labels import CERTIFICATE_STATUS_LABELS, STATE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from certification.criteria import Criteria, IndicatorCriterion, PrerequisiteCriterion
+from certification.criteria.model import Criteria, IndicatorCriterion, PrerequisiteCriterion
 
 TOP_FIELDS = ("title_zh", "title_en", "basis", "variant_attribute")
 

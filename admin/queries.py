@@ -11,8 +11,9 @@ from accounts.models import Organisation, User
 from admin.criteria_diff import CriteriaDiff, diff_criteria
 from catalog.categories import list_categories
 from catalog.models import Category, Product
-from certification.criteria import Criteria, criteria_from_dict
-from certification.criteria_store import active_versions
+from certification.criteria.model import Criteria
+from certification.criteria.parsing import criteria_from_dict
+from certification.criteria.store import active_versions
 from certification.models import Application, Certificate, CriteriaVersion
 from greenbm.audit import AuditEntry
 from greenbm.errors import NotFound

@@ -19,8 +19,9 @@ from catalog.models import (
 )
 from catalog.search import queue_for_index
 from catalog.units import parse_unit
-from certification.criteria import Criteria, CriteriaError, parse_criteria
-from certification.criteria_store import activate_version, store_criteria
+from certification.criteria.model import Criteria, CriteriaError
+from certification.criteria.parsing import parse_criteria
+from certification.criteria.store import activate_version, store_criteria
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditAction, changes, record_audit
 from greenbm.errors import Invalid

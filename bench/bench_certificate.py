@@ -10,11 +10,15 @@ import time
 from datetime import date
 from importlib.metadata import version
 
-from certification.pdf import render_certificate_pdf
-from certification.signing import ensure_signing_identity, sign_pdf, verify_pdf_signature
+from certification.certificates.pdf import render_certificate_pdf
+from certification.certificates.signing import (
+    ensure_signing_identity,
+    sign_pdf,
+    verify_pdf_signature,
+)
 from greenbm.paths import STATIC_DIR
 
-BASE_URL = "https://greenbm.example.cn"
+VERIFY_URL = "https://greenbm.example.cn/verify/GZGBM-2026-CEM-000123"
 
 CONTEXT = {
     "number": "GZGBM-2026-CEM-000123",
@@ -66,7 +70,7 @@ def main() -> None:
         for run in range(args.warmup + args.runs):
             start = time.perf_counter()
             rendered = render_certificate_pdf(
-                CONTEXT, static_dir=str(STATIC_DIR), base_url=BASE_URL
+                CONTEXT, static_dir=str(STATIC_DIR), verify_url=VERIFY_URL
             )
             middle = time.perf_counter()
             signed = sign_pdf(rendered, identity, reason=f"Certificate {CONTEXT['number']}")

@@ -33,7 +33,7 @@ from sqlmodel import Session  # noqa: E402
 from werkzeug.datastructures import FileStorage  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
-from certification.criteria_store import load_shipped_criteria  # noqa: E402
+from certification.criteria.store import load_shipped_criteria  # noqa: E402
 from eligibility.queries import parse_query  # noqa: E402
 from eligibility.services import check_many, load_categories  # noqa: E402
 from greenbm import create_app  # noqa: E402

@@ -2,7 +2,7 @@
 
 import math
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 from sqlmodel import Session, select
 
 from accounts.divisions import DIVISIONS
@@ -160,9 +160,7 @@ def product(product_id: int):
     """Return a published product."""
     session = get_session()
     try:
-        page = product_page(
-            session, product_id, assessor=current_app.extensions.get("product_assessment")
-        )
+        page = product_page(session, product_id)
     except NotFound:
         abort(404, description=f"No published product has the id {product_id}.")
     p, standing = page.row.product, page.carbon.standing

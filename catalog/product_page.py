@@ -1,6 +1,5 @@
 """What the public product page shows: data, levels, public EPDs, carbon standing, alternatives."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,16 +18,13 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.services import indicator_values
+from catalog.signals import product_assessment_requested
 from catalog.stats import Standing, standing
 from greenbm.errors import NotFound
 
 ALTERNATIVES = 5
 # Fewer products than this make percentiles indicative only; the page says so.
 FEW_PEERS = 5
-
-# (session, product) -> {"stars": int, "criteria_version": str,
-#   "indicators": {code: {"level": int, "thresholds": [one, two, three], "unit": str}}} | None
-Assessor = Callable[[Session, Product], dict | None]
 
 
 @dataclass(frozen=True)
@@ -184,12 +180,18 @@ def indicator_lines(session: Session, row: ProductRow, assessment: dict | None) 
     return lines
 
 
-def product_page(
-    session: Session, product_id: int, *, assessor: Assessor | None, today: date | None = None
-) -> ProductPage:
+def product_assessment(session: Session, product: Product) -> dict | None:
+    """Return the levels the product's data reaches, as certification answers the signal."""
+    for _receiver, answer in product_assessment_requested.send(session, product=product):
+        if answer is not None:
+            return answer
+    return None
+
+
+def product_page(session: Session, product_id: int, *, today: date | None = None) -> ProductPage:
     """Return what the public page of a published product shows, or raise NotFound."""
     row = get_row(session, product_id)
-    assessment = assessor(session, row.product) if assessor else None
+    assessment = product_assessment(session, row.product)
     return ProductPage(
         row=row,
         plant=session.get(Plant, row.product.plant_id),

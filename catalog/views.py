@@ -78,9 +78,7 @@ def product(product_id: int):
     """Show everything about a published product, with its GWP against its category."""
     db = get_session()
     try:
-        page = product_page(
-            db, product_id, assessor=current_app.extensions.get("product_assessment")
-        )
+        page = product_page(db, product_id)
     except NotFound:
         abort(404)
     selection, _bad = parse_id_list(request.args.get("compare"))

@@ -1,14 +1,8 @@
-"""Certification: criteria, scoring, applications, certificates, verification."""
+"""Certification: criteria, applications and their review, certificates and their lifecycle."""
 
 from flask import Blueprint
 
 bp = Blueprint("certification", __name__)
 
-from certification import (  # noqa: E402,F401
-    api,
-    manufacturer_views,
-    notification_views,
-    public_views,
-    review_views,
-    surveillance_views,
-)
+# Each subpackage imports its own route modules; together they register every route on `bp`.
+from certification import applications, certificates, criteria  # noqa: E402,F401

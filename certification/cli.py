@@ -10,10 +10,11 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from catalog.models import Category
-from certification.certificate_lifecycle import expire_certificates
-from certification.criteria import Criteria, CriteriaError, parse_criteria
-from certification.criteria_store import active_criteria, store_criteria
-from certification.rules import AssessmentError, assess, assessment_to_dict
+from certification.certificates.lifecycle import expire_certificates
+from certification.criteria.model import Criteria, CriteriaError
+from certification.criteria.parsing import parse_criteria
+from certification.criteria.rules import AssessmentError, assess, assessment_to_dict
+from certification.criteria.store import active_criteria, store_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.errors import NotFound
 

@@ -1,12 +1,36 @@
-"""Words for the certificate statuses and surveillance results, in the reader's language."""
+"""Words for the states, kinds, actions and surveillance results, in the reader's language."""
 
 from flask_babel import lazy_gettext as _l
+
+from certification.models import ApplicationKind, ApplicationState
+
+S = ApplicationState
+STATE_LABELS = {
+    S.DRAFT: _l("Draft"),
+    S.SUBMITTED: _l("Submitted"),
+    S.UNDER_REVIEW: _l("Under review"),
+    S.INFORMATION_REQUESTED: _l("Information requested"),
+    S.RESUBMITTED: _l("Resubmitted"),
+    S.APPROVED: _l("Approved"),
+    S.REJECTED: _l("Rejected"),
+}
+KIND_LABELS = {
+    ApplicationKind.INITIAL: _l("Initial certification"),
+    ApplicationKind.RENEWAL: _l("Renewal"),
+    ApplicationKind.CHANGE: _l("Change"),
+}
 
 CERTIFICATE_STATUS_LABELS = {
     "valid": _l("valid"),
     "suspended": _l("suspended"),
     "revoked": _l("revoked"),
     "expired": _l("expired"),
+}
+
+ACTION_LABELS = {
+    "suspend": _l("Suspend"),
+    "reinstate": _l("Reinstate"),
+    "revoke": _l("Revoke"),
 }
 
 SURVEILLANCE_RESULT_LABELS = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from certification.certificates import live_status
+from certification.certificates.queries import live_status
 from certification.models import CertificateStatus
 
 

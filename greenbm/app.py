@@ -109,10 +109,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     # Last, once every domain package above has added its API routes.
     app.register_blueprint(api_bp)
-    # Certification offers the catalogue its indicator levels without being imported by it.
-    from certification.catalogue_hooks import register as register_catalogue_hooks
-
-    register_catalogue_hooks(app)
     csrf.exempt(api_bp)  # read-only JSON for other systems; no cookies needed
 
     @app.get("/")

@@ -8,7 +8,7 @@ from weasyprint.urls import path2url
 
 from accounts.divisions import DIVISIONS
 from catalog.units import format_unit
-from certification.pdf import StaticOnlyFetcher
+from certification.certificates.pdf import StaticOnlyFetcher
 from greenbm.paths import TEMPLATES_DIR
 from procurement.exports import (
     PROJECT_TYPE_ZH,

@@ -10,23 +10,22 @@ from sqlmodel import Session, select
 from accounts.models import Organisation, OrganisationKind, Role, User
 from catalog.evidence import store_evidence
 from catalog.models import Category, Product, ProductStatus
-from certification.assessment import assess_application, missing_for_application
-from certification.certificate_lifecycle import (
+from certification.applications.assessment import assess_application
+from certification.applications.review import (
+    Judgement,
+    decide_application,
+    record_review,
+    start_review,
+)
+from certification.applications.services import create_application, submit_application
+from certification.certificates.lifecycle import (
     change_status,
     expire_certificates,
     record_surveillance,
 )
-from certification.certificates import issue_certificate
-from certification.criteria_store import active_criteria
+from certification.criteria.assessment import missing_for_application
+from certification.criteria.store import active_criteria
 from certification.models import Application, Certificate
-from certification.services import (
-    Judgement,
-    create_application,
-    decide_application,
-    record_review,
-    start_review,
-    submit_application,
-)
 
 # Every how-manyth certifiable product stays waiting in a reviewer's queue.
 LEAVE_WAITING_EVERY = 9
@@ -127,9 +126,6 @@ def load_demo_certificates(session: Session, evidence_dir: str, *, today: date) 
                 approve=stars > 0,
                 reason="" if stars else "评价指标未达到一星级要求",
                 today=issued_on,
-                issue=lambda s, a, asm, actor, day=issued_on: issue_certificate(
-                    s, a, asm, actor, today=day
-                ),
             )
             counts["certificates" if stars else "rejected"] += 1
     _lifecycle_examples(session, today)

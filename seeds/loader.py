@@ -24,7 +24,7 @@ from catalog.models import (
 )
 from catalog.rules import ProductInput, check_product
 from catalog.search import queue_for_index
-from certification.criteria_store import load_shipped_criteria
+from certification.criteria.store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
 from greenbm.paths import SEEDS_DIR

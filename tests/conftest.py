@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from catalog.search import close_search_indexes
-from certification.criteria_store import load_shipped_criteria
+from certification.criteria.store import load_shipped_criteria
 from greenbm import create_app
 from greenbm.db import get_session
 from greenbm.extensions import limiter

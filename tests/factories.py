@@ -16,12 +16,13 @@ from catalog.models import Category, EvidenceFile, GwpProvenance, Plant, Product
 from catalog.plants import PlantInput, create_plant
 from catalog.rules import ProductInput
 from catalog.services import create_product
-from certification.assessment import declared_values
-from certification.certificates import issue_certificate
-from certification.criteria_store import active_criteria
+from certification.applications.review import start_review
+from certification.applications.services import create_application, submit_application
+from certification.certificates.issue import issue_certificate
+from certification.criteria.assessment import declared_values
+from certification.criteria.rules import assess
+from certification.criteria.store import active_criteria
 from certification.models import Application, ApplicationState, Certificate
-from certification.rules import assess
-from certification.services import create_application, start_review, submit_application
 from seeds.certification_demo import blank_pdf
 
 PASSWORD = "correct horse battery"

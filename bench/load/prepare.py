@@ -35,8 +35,8 @@ import generate  # noqa: E402
 from accounts.credit_code import make_credit_code  # noqa: E402
 from accounts.models import Organisation, OrganisationKind  # noqa: E402
 from catalog.models import Category, Plant, Product  # noqa: E402
-from certification.certificates import CERTIFICATION_MODE  # noqa: E402
-from certification.criteria_store import (  # noqa: E402
+from certification.certificates.issue import CERTIFICATION_MODE  # noqa: E402
+from certification.criteria.store import (  # noqa: E402
     active_criteria,
     load_shipped_criteria,
 )

@@ -1,6 +1,6 @@
 """Criteria files for upload tests: the shipped ones, and new versions made from them."""
 
-from certification.criteria import SHIPPED_CRITERIA_DIR
+from certification.criteria.parsing import SHIPPED_CRITERIA_DIR
 
 
 def shipped_text(category: str) -> str:

@@ -1,7 +1,7 @@
 """The pure comparison of two criteria versions."""
 
 from admin.criteria_diff import diff_criteria
-from certification.criteria import parse_criteria
+from certification.criteria.parsing import parse_criteria
 from tests.admin.criteria_files import lime_2026_2, shipped_text
 
 

@@ -24,10 +24,10 @@ from admin.queries import (
     users_of_organisations,
 )
 from catalog.models import Category
-from certification.criteria import SHIPPED_CRITERIA_DIR, parse_criteria
-from certification.criteria_store import store_criteria
+from certification.applications.services import create_application
+from certification.criteria.parsing import SHIPPED_CRITERIA_DIR, parse_criteria
+from certification.criteria.store import store_criteria
 from certification.models import CriteriaVersion
-from certification.services import create_application
 from greenbm.errors import NotFound
 from greenbm.paths import SEEDS_DIR
 from tests import factories

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
-from certification.certificate_lifecycle import change_status
+from certification.certificates.lifecycle import change_status
 from tests.factories import set_dates
 from tests.openapi_check import validate
 

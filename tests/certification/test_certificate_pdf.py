@@ -14,14 +14,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
-from certification.pdf import (
+from certification.certificates.pdf import (
     FetchRefused,
     StaticOnlyFetcher,
     certificate_view,
     render_certificate_pdf,
-    verify_url,
 )
-from certification.signing import (
+from certification.certificates.signing import (
     SIGNER_CN,
     SigningError,
     SigningIdentity,
@@ -32,6 +31,7 @@ from certification.signing import (
 from greenbm.paths import STATIC_DIR
 
 BASE_URL = "https://greenbm.example.cn"
+VERIFY_URL = f"{BASE_URL}/verify/GZGBM-2026-CEM-000123"  # the sample's number
 HOSTILE = '<img src="file:///etc/passwd">'
 
 
@@ -82,7 +82,9 @@ def squashed(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered() -> bytes:
-    return render_certificate_pdf(sample_context(), static_dir=str(STATIC_DIR), base_url=BASE_URL)
+    return render_certificate_pdf(
+        sample_context(), static_dir=str(STATIC_DIR), verify_url=VERIFY_URL
+    )
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +130,7 @@ def test_text_shows_number_product_holder_and_the_other_fields(rendered):
     assert "812.4" in text and "kgCO2e/t" in text
     assert "经第三方验证的环境产品声明（EPD）" in text and "Third-partyverifiedEPD" in text
     assert "2026年3月1日" in text and "2031年2月28日" in text
-    assert squashed(verify_url(BASE_URL, context["number"])) in text
+    assert squashed(VERIFY_URL) in text
 
 
 def test_cjk_fonts_are_embedded(rendered):
@@ -164,7 +166,7 @@ def test_hostile_product_text_prints_as_text_and_is_never_fetched(monkeypatch):
         stars=1,
         change_date=date(2027, 6, 1),
     )
-    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), verify_url=VERIFY_URL)
     text = pdf_text(data)
     assert squashed(HOSTILE) in text
     assert squashed('<link rel="stylesheet" href="http://example.com/x.css">') in text
@@ -176,7 +178,7 @@ def test_hostile_product_text_prints_as_text_and_is_never_fetched(monkeypatch):
 
 def test_watermark_marks_a_certificate_that_is_not_valid():
     data = render_certificate_pdf(
-        sample_context(status="revoked"), static_dir=str(STATIC_DIR), base_url=BASE_URL
+        sample_context(status="revoked"), static_dir=str(STATIC_DIR), verify_url=VERIFY_URL
     )
     assert "撤销" in pdf_text(data) and "REVOKED" in pdf_text(data)
 
@@ -194,7 +196,7 @@ def test_long_content_still_fits_on_one_page():
         product_name_en="Ordinary Portland cement for general construction, bagged and in bulk",
         change_date=date(2027, 1, 1),
     )
-    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), verify_url=VERIFY_URL)
     assert len(PdfReader(BytesIO(data)).pages) == 1
     assert squashed(LONG_ADDRESS) in pdf_text(data)
 
@@ -202,32 +204,36 @@ def test_long_content_still_fits_on_one_page():
 def test_content_too_long_for_one_page_is_refused():
     context = sample_context(holder_address=LONG_ADDRESS * 8)
     with pytest.raises(ValueError, match="does not fit on one A4 page"):
-        render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+        render_certificate_pdf(context, static_dir=str(STATIC_DIR), verify_url=VERIFY_URL)
 
 
 def test_optional_text_may_be_empty():
     context = sample_context(
         holder_name_en=None, holder_address="", series="", model_spec=None, body_name_en=""
     )
-    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), base_url=BASE_URL)
+    data = render_certificate_pdf(context, static_dir=str(STATIC_DIR), verify_url=VERIFY_URL)
     assert "—/—" in pdf_text(data)  # series / model, unknown
 
 
 def test_view_rejects_bad_context():
     with pytest.raises(ValueError, match="stars"):
-        certificate_view(sample_context(stars=4), base_url=BASE_URL)
+        certificate_view(sample_context(stars=4), verify_url=VERIFY_URL)
     with pytest.raises(ValueError, match="holder_credit_code"):
-        certificate_view(sample_context(holder_credit_code=None), base_url=BASE_URL)
+        certificate_view(sample_context(holder_credit_code=None), verify_url=VERIFY_URL)
     with pytest.raises(ValueError, match="gwp_provenance"):
-        certificate_view(sample_context(gwp_provenance="guess"), base_url=BASE_URL)
+        certificate_view(sample_context(gwp_provenance="guess"), verify_url=VERIFY_URL)
 
 
 def test_view_has_qr_and_both_provenance_labels():
     view = certificate_view(
         sample_context(gwp_provenance="default_factor", declared_unit="m^2"),
-        base_url=BASE_URL + "/",
+        verify_url=VERIFY_URL,
     )
     assert view["verify_url"] == "https://greenbm.example.cn/verify/GZGBM-2026-CEM-000123"
+    assert (view["verify_url_site"], view["verify_url_path"]) == (
+        "https://greenbm.example.cn",
+        "/verify/GZGBM-2026-CEM-000123",
+    )
     assert view["qr_data_uri"].startswith("data:image/svg+xml")
     assert view["provenance_en"] == "Default factor (GB/T 51366)"
     assert view["provenance_zh"].startswith("缺省排放因子")

@@ -10,15 +10,15 @@ from dateutil.relativedelta import relativedelta
 from pypdf import PdfReader
 from sqlmodel import select
 
-from certification.certificate_files import PDF_DIR_NAME, signing_identity
-from certification.certificate_lifecycle import change_status
+from certification.certificates.files import PDF_DIR_NAME, signing_identity
+from certification.certificates.lifecycle import change_status
+from certification.certificates.signing import verify_pdf_signature
 from certification.models import (
     Application,
     Certificate,
     CertificateStatus,
     SurveillanceRecord,
 )
-from certification.signing import verify_pdf_signature
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import issue_test_certificate, make_body, set_dates
@@ -438,3 +438,18 @@ def test_manufacturer_cannot_touch_another_holders_certificate(client, login, se
     client.post("/logout")
     login(body[1])
     assert client.get("/manufacturer/certificates").status_code == 404
+
+
+def test_holder_is_told_with_a_link_to_the_verification_page(client, login, session, body, holder):
+    maker, near, _far = holder
+    change_status(
+        session=session,
+        actor=body[1],
+        certificate_id=near.id,
+        action="suspend",
+        reason="抽检不合格",
+    )
+    session.commit()
+    login(maker)
+    html = page(client.get("/notifications"))
+    assert f'<a href="/verify/{near.number}">Certificate {near.number} is now suspended' in html

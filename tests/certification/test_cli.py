@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.models import Category
-from certification.criteria import SHIPPED_CRITERIA_DIR
+from certification.criteria.parsing import SHIPPED_CRITERIA_DIR
 from certification.models import Certificate, CertificateEvent, CriteriaVersion
 from tests.factories import issue_test_certificate, make_body, set_dates
 

@@ -10,13 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.models import EvidenceKind
-from certification.criteria import (
-    EVIDENCE_KINDS,
+from certification.criteria.model import EVIDENCE_KINDS, Criteria, CriteriaError, criteria_to_dict
+from certification.criteria.parsing import (
     SHIPPED_CRITERIA_DIR,
-    Criteria,
-    CriteriaError,
     criteria_from_dict,
-    criteria_to_dict,
     load_criteria_dir,
     parse_criteria,
 )

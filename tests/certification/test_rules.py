@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from certification.criteria import SHIPPED_CRITERIA_DIR, Criteria, load_criteria_dir
-from certification.rules import (
+from certification.criteria.model import Criteria
+from certification.criteria.parsing import SHIPPED_CRITERIA_DIR, load_criteria_dir
+from certification.criteria.rules import (
     AssessmentError,
     assess,
     assessment_to_dict,

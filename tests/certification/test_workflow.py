@@ -6,31 +6,32 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Notification, OrganisationKind
-from certification.assessment import missing_for_application
-from certification.certificate_lifecycle import (
+from certification.applications.review import (
+    Correction,
+    Judgement,
+    decide_application,
+    record_review,
+    request_information,
+    start_review,
+)
+from certification.applications.services import (
+    create_application,
+    resubmit_application,
+    submit_application,
+)
+from certification.certificates.lifecycle import (
     change_status,
     expire_certificates,
     record_surveillance,
 )
-from certification.certificates import issue_certificate
+from certification.criteria.assessment import missing_for_application
 from certification.models import (
     Application,
     ApplicationEvent,
     Certificate,
     CertificateStatus,
 )
-from certification.services import (
-    Correction,
-    Judgement,
-    create_application,
-    decide_application,
-    record_review,
-    request_information,
-    resubmit_application,
-    start_review,
-    submit_application,
-)
-from certification.workflow import InvalidTransition
+from certification.states import InvalidTransition
 from greenbm.errors import Conflict, Invalid, NotFound
 from tests import factories
 
@@ -55,19 +56,14 @@ def _judge_all(session, reviewer, application):
     )
 
 
-def _issue(session, application, assessment, actor):
-    return issue_certificate(session, application, assessment, actor, today=TODAY)
-
-
 def _decide(session, reviewer, application_id: int, *, approve: bool, **kw):
-    """Decide as the reviewer on TODAY, issuing the certificate through `_issue`."""
+    """Decide as the reviewer on TODAY (the certificate is issued that day)."""
     return decide_application(
         session=session,
         actor=reviewer,
         application_id=application_id,
         approve=approve,
         today=TODAY,
-        issue=_issue,
         **kw,
     )
 

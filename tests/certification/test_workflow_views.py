@@ -8,19 +8,15 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Notification, OrganisationKind, User
-from certification.assessment import missing_for_application
+from certification.applications.review import request_information, start_review
+from certification.applications.services import create_application, submit_application
+from certification.criteria.assessment import missing_for_application
 from certification.models import (
     Application,
     ApplicationEvent,
     Certificate,
     PrerequisiteJudgement,
     ReviewedValue,
-)
-from certification.services import (
-    create_application,
-    request_information,
-    start_review,
-    submit_application,
 )
 from greenbm.models_base import utcnow
 from tests import factories
@@ -232,6 +228,7 @@ def test_whole_workflow_through_the_pages(session, world, signed_in):
     notes = text_of(maker.get("/notifications"))
     assert f"certificate {certificate.number}" in notes
     assert "The reviewer asks about application" in notes
+    assert f'<a href="/applications/{application_id}">' in notes
     assert "Mark all as read" in notes
     assert maker.post("/notifications").status_code == 302
     unread = session.exec(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from certification.criteria_store import active_criteria
+from certification.criteria.store import active_criteria
 from dashboard.certified import certificate_alerts, certified_products, issued_by_month
 from dashboard.clinker import BENCHMARK_KGCE_PER_T, clinker_figures
 from dashboard.gwp import gwp_distributions

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import OrganisationKind
-from certification.criteria_store import active_criteria
+from certification.criteria.store import active_criteria
 from tests import factories
 from tests.e2e.helpers import flash, heading, label, sign_in, sign_out
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from accounts.models import Notification
-from certification.certificate_lifecycle import change_status, expire_certificates
+from certification.certificates.lifecycle import change_status, expire_certificates
 from procurement.line_services import add_product_line
 from procurement.models import ListLine
 from procurement.report import list_report

@@ -24,7 +24,7 @@ from accounts.models import Organisation
 from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
 from catalog.models import EvidenceFile, Plant
 from catalog.openepd.reading import import_openepd
-from certification.pdf import StaticOnlyFetcher
+from certification.certificates.pdf import StaticOnlyFetcher
 from eligibility.files import FileProblem, read_upload
 from greenbm.errors import Invalid
 from tests import factories

@@ -20,14 +20,10 @@ from catalog.evidence import store_evidence
 from catalog.models import EvidenceFile
 from catalog.plants import record_energy_figure
 from catalog.services import publish_product
-from certification.certificate_lifecycle import record_surveillance
+from certification.applications.review import request_information, start_review
+from certification.applications.services import create_application, submit_application
+from certification.certificates.lifecycle import record_surveillance
 from certification.models import Application, CriteriaVersion
-from certification.services import (
-    create_application,
-    request_information,
-    start_review,
-    submit_application,
-)
 from eligibility.result_store import save_result
 from procurement.line_services import add_product_line
 from procurement.services import ProjectInput, create_list, create_project

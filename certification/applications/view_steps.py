@@ -1,42 +1,20 @@
-"""What the certification pages share: role guards, look-ups that answer 404, workflow answers."""
+"""How application pages find their application (or answer 404) and run one workflow step."""
 
-import json
 from collections.abc import Callable
-from types import SimpleNamespace
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.auth import role_required
 from accounts.models import Role
-from certification import bp
-from certification.forms import KIND_LABELS, STATE_LABELS, LockedForm
-from certification.models import Application, ApplicationState, Certificate
-from certification.rules import AssessmentError
-from certification.services import get_application
-from certification.workflow import InvalidTransition
+from certification.applications.forms import LockedForm
+from certification.applications.services import get_application
+from certification.criteria.rules import AssessmentError
+from certification.models import Application, ApplicationState
+from certification.states import InvalidTransition
 from greenbm.db import get_session
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
-from greenbm.forms_util import apply_errors, page_number
-
-manufacturer_only = role_required(Role.MANUFACTURER)
-reviewer_only = role_required(Role.REVIEWER)
-
-
-@bp.context_processor
-def _labels() -> dict:
-    return {"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS}
-
-
-def page_args() -> dict:
-    """Return the requested page and the configured page size, as a query's keywords."""
-    return {"page": page_number(), "per_page": current_app.config["PAGE_SIZE"]}
-
-
-def printed(certificate: Certificate) -> SimpleNamespace:
-    """Return the certificate's printed fields as attributes, so `localized()` can read them."""
-    return SimpleNamespace(**json.loads(certificate.snapshot))
+from greenbm.forms_util import apply_errors
 
 
 def application_or_404(application_id: int) -> Application:
@@ -55,19 +33,6 @@ def reviewable_or_404(application_id: int) -> Application:
     if current_user.role != Role.REVIEWER or item.state == ApplicationState.DRAFT:
         abort(404)  # a draft has not been sent to the body yet
     return item
-
-
-def commit_or_form_errors(form, call: Callable):
-    """Run the service call and commit; on Invalid roll back, mark the form and return None."""
-    db = get_session()
-    try:
-        result = call()
-    except Invalid as exc:
-        db.rollback()
-        apply_errors(form, exc)
-        return None
-    db.commit()
-    return result
 
 
 def fresh_lock(form_class: type[LockedForm], application: Application, **data) -> LockedForm:

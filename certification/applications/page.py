@@ -8,20 +8,21 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, User
 from catalog.models import Category, CategoryVariant, Plant, Product
-from certification.assessment import (
-    assess_application,
-    declared_values,
-    missing_for_application,
-    preview_assessment,
-)
-from certification.assessment_rows import (
+from certification.applications.assessment import assess_application
+from certification.applications.assessment_rows import (
     IndicatorRow,
     PrerequisiteRow,
     ShortfallRow,
     assessment_rows,
 )
-from certification.criteria import Criteria
-from certification.criteria_store import active_criteria, criteria_of_version
+from certification.criteria.assessment import (
+    declared_values,
+    missing_for_application,
+    preview_assessment,
+)
+from certification.criteria.model import Criteria
+from certification.criteria.rules import Assessment, AssessmentError, assessment_to_dict
+from certification.criteria.store import active_criteria, criteria_of_version
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -30,8 +31,7 @@ from certification.models import (
     PrerequisiteJudgement,
     ReviewedValue,
 )
-from certification.rules import Assessment, AssessmentError, assessment_to_dict
-from certification.workflow import FINAL_STATES
+from certification.states import FINAL_STATES
 from greenbm.errors import NotFound
 from greenbm.i18n import localized
 

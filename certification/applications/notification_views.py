@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 
 from accounts.notifications import mark_all_read, notification_page, unread_count
 from certification import bp
-from certification.view_helpers import page_args
+from certification.pages import page_args
 from greenbm.db import get_session
 
 

@@ -6,14 +6,10 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.notifications import notify_organisation
-from certification.certificates import (
-    body_certificate,
-    live_status,
-    record_event,
-    summarise,
-)
+from certification.certificates.issue import summarise
+from certification.certificates.queries import body_certificate, live_status
 from certification.labels import result_label, status_label
 from certification.models import (
     ApplicationKind,
@@ -22,8 +18,8 @@ from certification.models import (
     SurveillanceRecord,
     SurveillanceResult,
 )
+from certification.states import CERTIFICATES, apply_move
 from greenbm.errors import Invalid, NotAllowed
-from greenbm.models_base import utcnow
 
 SURVEILLANCE_INTERVAL_MONTHS = 12  # [official] at most 12 months between visits
 RENEWAL_WINDOW_DAYS = 90  # [official] renewal is applied for within 90 days before expiry
@@ -31,16 +27,13 @@ St = CertificateStatus
 
 
 _UNDER_SURVEILLANCE = (St.VALID, St.SUSPENDED)
-_MOVES = {
-    "suspend": ({St.VALID}, St.SUSPENDED),
-    "reinstate": ({St.SUSPENDED}, St.VALID),
-    "revoke": ({St.VALID, St.SUSPENDED}, St.REVOKED),
-}
+# The moves a reviewer makes through the status form (see certification.states).
+STATUS_ACTIONS = ("suspend", "reinstate", "revoke")
 
 
 def status_actions(status: str) -> tuple[str, ...]:
     """Return the actions (suspend, reinstate, revoke) a reviewer may take from the status."""
-    return tuple(action for action, (sources, _target) in _MOVES.items() if status in sources)
+    return tuple(a for a in STATUS_ACTIONS if CERTIFICATES.allows(status, a, Role.REVIEWER))
 
 
 def change_status(
@@ -48,8 +41,9 @@ def change_status(
 ) -> Certificate:
     """Suspend, reinstate or revoke a certificate of the actor's body, with a reason."""
     certificate = body_certificate(session, actor, certificate_id)
-    sources, target = _MOVES[action]
-    if certificate.status not in sources:
+    if action not in STATUS_ACTIONS:
+        raise NotAllowed()
+    if action not in status_actions(certificate.status):
         raise Invalid(
             {
                 "action": [
@@ -62,17 +56,15 @@ def change_status(
         )
     if not reason.strip():
         raise Invalid({"reason": [_("Give the reason.")]})
-    _set_status(session, certificate, target, actor, reason.strip())
+    _set_status(session, certificate, action, actor, reason.strip())
     return certificate
 
 
 def _set_status(
-    session: Session, certificate: Certificate, target: str, actor: User | None, reason: str
+    session: Session, certificate: Certificate, action: str, actor: User | None, reason: str
 ) -> None:
-    previous = certificate.status
-    certificate.status = target
-    certificate.updated_at = utcnow()
-    record_event(session, certificate, target, actor, reason, previous)
+    """Take the action, copy the new status to the catalogue and tell the holder."""
+    apply_move(session, CERTIFICATES, certificate, action, actor=actor, reason=reason)
     summarise(session, certificate)
     notify_organisation(
         session,
@@ -80,10 +72,11 @@ def _set_status(
         _(
             "Certificate %(number)s is now %(status)s: %(reason)s",
             number=certificate.number,
-            status=status_label(target),
+            status=status_label(certificate.status),
             reason=reason,
         ),
-        f"/verify/{certificate.number}",
+        endpoint="certification.verify_certificate",
+        endpoint_args={"number": certificate.number},
     )
     session.flush()
 
@@ -129,7 +122,7 @@ def record_surveillance(
         _set_status(
             session,
             certificate,
-            St.SUSPENDED,
+            "suspend",
             actor,
             _(
                 "Surveillance %(result)s: %(notes)s",
@@ -147,14 +140,14 @@ def expire_certificates(session: Session, *, today: date | None = None) -> list[
     due = session.exec(
         select(Certificate).where(
             Certificate.valid_until < today,
-            Certificate.status.in_([St.VALID, St.SUSPENDED]),
+            Certificate.status.in_(sorted(CERTIFICATES.move("expire").sources)),
         )
     ).all()
     for certificate in due:
         _set_status(
             session,
             certificate,
-            St.EXPIRED,
+            "expire",
             None,
             _("Expired on %(date)s", date=certificate.valid_until.isoformat()),
         )

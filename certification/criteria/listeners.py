@@ -1,16 +1,17 @@
-"""What certification offers the catalogue pages, which may not import it: indicator levels."""
+"""Answers to catalogue signals: a product's indicator levels under the active criteria."""
 
-from flask import Flask
 from sqlmodel import Session
 
 from catalog.models import Product
-from certification.assessment import declared_values
-from certification.criteria_store import active_criteria
-from certification.rules import AssessmentError, assess
+from catalog.signals import product_assessment_requested
+from certification.criteria.assessment import declared_values
+from certification.criteria.rules import AssessmentError, assess
+from certification.criteria.store import active_criteria
 from greenbm.errors import NotFound
 
 
-def product_assessment(session: Session, product: Product) -> dict | None:
+@product_assessment_requested.connect
+def product_assessment(session: Session, *, product: Product, **_extra) -> dict | None:
     """Return the levels the product's declared values reach under the active criteria.
 
     Prerequisites are taken as met: this shows where the data stands, not a certificate.
@@ -42,8 +43,3 @@ def product_assessment(session: Session, product: Product) -> dict | None:
             if r.applicable
         },
     }
-
-
-def register(app: Flask) -> None:
-    """Offer `product_assessment` to the catalogue through app.extensions."""
-    app.extensions["product_assessment"] = product_assessment

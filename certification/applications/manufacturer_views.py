@@ -10,29 +10,27 @@ from accounts.auth import role_required
 from accounts.models import Role
 from catalog.services import own_product
 from certification import bp
-from certification.application_page import load_application_page, load_preview_page
-from certification.certificate_lifecycle import renewal_open
-from certification.certificates import held_certificates, holder_certificate, live_status
-from certification.forms import AnswerForm, ApplyForm, ChangeForm, LockedForm
-from certification.models import Application, ApplicationKind, Certificate
-from certification.queries import manufacturer_applications
-from certification.services import (
+from certification.applications.forms import AnswerForm, ApplyForm, ChangeForm, LockedForm
+from certification.applications.page import load_application_page, load_preview_page
+from certification.applications.queries import manufacturer_applications
+from certification.applications.services import (
     certification_bodies,
     create_application,
     open_application,
     resubmit_application,
     submit_application,
 )
-from certification.view_helpers import (
+from certification.applications.view_steps import (
     application_or_404,
-    commit_or_form_errors,
     fresh_lock,
-    manufacturer_only,
-    page_args,
-    printed,
     reviewable_or_404,
     workflow_step,
 )
+from certification.certificates.issue import printed
+from certification.certificates.lifecycle import renewal_open
+from certification.certificates.queries import held_certificates, holder_certificate, live_status
+from certification.models import Application, ApplicationKind, Certificate
+from certification.pages import commit_or_form_errors, manufacturer_only, page_args
 from greenbm.db import get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import select_choices

@@ -1,11 +1,10 @@
-"""Forms of certification: applying, answering, queue, review, decision, certificate lifecycle."""
+"""Forms of applications: applying, answering, the queue, review, decision, change."""
 
 import math
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     FloatField,
     IntegerField,
     RadioField,
@@ -17,36 +16,17 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from catalog.forms import readable_number
-from certification.criteria import IndicatorCriterion, PrerequisiteCriterion
-from certification.models import ApplicationKind, ApplicationState, SurveillanceResult
+from certification.criteria.model import IndicatorCriterion, PrerequisiteCriterion
+from certification.models import ApplicationState
 from greenbm.forms_util import select_choices
 
 S = ApplicationState
-STATE_LABELS = {
-    S.DRAFT: _l("Draft"),
-    S.SUBMITTED: _l("Submitted"),
-    S.UNDER_REVIEW: _l("Under review"),
-    S.INFORMATION_REQUESTED: _l("Information requested"),
-    S.RESUBMITTED: _l("Resubmitted"),
-    S.APPROVED: _l("Approved"),
-    S.REJECTED: _l("Rejected"),
-}
-KIND_LABELS = {
-    ApplicationKind.INITIAL: _l("Initial certification"),
-    ApplicationKind.RENEWAL: _l("Renewal"),
-    ApplicationKind.CHANGE: _l("Change"),
-}
 # The states a reviewer's queue can show; the default shows the ones waiting for the reviewer.
 QUEUE_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.RESUBMITTED)
 WAITING_FOR_REVIEWER = (S.SUBMITTED, S.UNDER_REVIEW, S.RESUBMITTED)
 
 APPROVE, REJECT, REQUEST_INFORMATION = "approve", "reject", "request_information"
 PASSED, NOT_PASSED = "yes", "no"
-ACTION_LABELS = {
-    "suspend": _l("Suspend"),
-    "reinstate": _l("Reinstate"),
-    "revoke": _l("Revoke"),
-}
 
 
 def finite(form, field) -> None:
@@ -182,34 +162,6 @@ def review_form_class(
             ),
         )
     return ReviewForm
-
-
-class SurveillanceForm(FlaskForm):
-    """A surveillance visit and its result."""
-
-    visited_on = DateField(_l("Date of the visit"), validators=[InputRequired()])
-    result = SelectField(
-        _l("Result"),
-        choices=select_choices(
-            [
-                (SurveillanceResult.PASSED.value, _l("Passed")),
-                (SurveillanceResult.FAILED.value, _l("Failed")),
-                (SurveillanceResult.REFUSED.value, _l("Refused by the holder")),
-            ]
-        ),
-    )
-    notes = TextAreaField(
-        _l("Notes"),
-        validators=[Length(max=4000)],
-        description=_l("Required when the visit did not pass: a failed visit suspends."),
-    )
-
-
-class StatusForm(FlaskForm):
-    """Suspend, reinstate or revoke, with the reason."""
-
-    action = SelectField(_l("Action"))
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=4000)])
 
 
 class ChangeForm(FlaskForm):

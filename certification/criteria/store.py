@@ -7,12 +7,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalog.models import Category
-from certification.criteria import (
+from certification.criteria.model import Criteria, CriteriaError, criteria_to_dict
+from certification.criteria.parsing import (
     SHIPPED_CRITERIA_DIR,
-    Criteria,
-    CriteriaError,
     criteria_from_dict,
-    criteria_to_dict,
     load_criteria_dir,
 )
 from certification.models import CriteriaVersion

@@ -1,35 +1,25 @@
-"""Use cases of certificates: numbering, issue and reissue, finding them, their live status."""
+"""Issuing certificates: numbering, what they print, issue and reissue."""
 
 import json
 from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
 from catalog.models import Category, Plant, Product
 from catalog.services import set_certification_summary
-from certification.criteria_store import criteria_of_version
-from certification.models import (
-    Application,
-    ApplicationKind,
-    Certificate,
-    CertificateEvent,
-    CertificateSequence,
-    CertificateStatus,
-)
-from certification.rules import Assessment
-from greenbm.errors import NotFound
-from greenbm.forms_util import Page, paginate
-from greenbm.models_base import utcnow
+from certification.criteria.rules import Assessment
+from certification.criteria.store import criteria_of_version
+from certification.models import Application, ApplicationKind, Certificate, CertificateSequence
+from certification.states import CERTIFICATES, apply_move
 
 VALIDITY_YEARS = 5  # [official] certificates are valid for 5 years
 FIRST_SURVEILLANCE_MONTHS = 6  # [official] the first may come about 6 months after issue
 CERTIFICATION_MODE = "文件审核 + 初始工厂检查 + 产品抽样检测 + 获证后监督"
-St = CertificateStatus
 
 
 def _category_token(code: str) -> str:
@@ -105,27 +95,17 @@ def certificate_snapshot(
     }
 
 
-def record_event(
-    session: Session,
-    certificate: Certificate,
-    to_status: str,
-    actor: User | None,
-    reason: str,
-    from_status: str | None,
-    on: date | None = None,
-) -> None:
-    """Append a status change to the certificate's public history (dated `on`, else now)."""
-    event = CertificateEvent(
-        certificate_id=certificate.id,
-        actor_id=actor.id if actor else None,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
-    if on is not None and on != date.today():
-        # An issue dated in the past (demo data, migrated records) shows in history as such.
-        event.at = datetime.combine(on, time(9, 0), tzinfo=UTC)
-    session.add(event)
+def printed(certificate: Certificate) -> SimpleNamespace:
+    """Return the certificate's printed fields as attributes, so `localized()` can read them."""
+    return SimpleNamespace(**json.loads(certificate.snapshot))
+
+
+def _issue_time(today: date) -> datetime | None:
+    """Return when an issue dated in the past happened, for its history; None for today."""
+    if today == date.today():
+        return None
+    # An issue dated in the past (demo data, migrated records) shows in history as such.
+    return datetime.combine(today, time(9, 0), tzinfo=UTC)
 
 
 def summarise(session: Session, certificate: Certificate) -> None:
@@ -172,9 +152,15 @@ def issue_certificate(
         next_surveillance_due=today + relativedelta(months=FIRST_SURVEILLANCE_MONTHS),
         snapshot=json.dumps(snapshot, ensure_ascii=False),
     )
-    session.add(certificate)
-    session.flush()
-    record_event(session, certificate, St.VALID, actor, _("Issued"), None, on=today)
+    apply_move(
+        session,
+        CERTIFICATES,
+        certificate,
+        "issue",
+        actor=actor,
+        reason=_("Issued"),
+        at=_issue_time(today),
+    )
     summarise(session, certificate)
     session.flush()
     return certificate
@@ -185,7 +171,6 @@ def _reissue(session, application, assessment, actor, snapshot, today) -> Certif
     certificate.stars = assessment.stars
     certificate.criteria_version_id = application.criteria_version_id
     certificate.snapshot = json.dumps(snapshot, ensure_ascii=False)
-    certificate.updated_at = utcnow()
     if application.kind == ApplicationKind.RENEWAL:
         # Renewal continues the same number with a new five-year term from the old expiry.
         certificate.valid_until = certificate.valid_until + relativedelta(years=VALIDITY_YEARS)
@@ -194,92 +179,7 @@ def _reissue(session, application, assessment, actor, snapshot, today) -> Certif
         # [official] a change keeps the number and the validity and records the change date.
         certificate.change_date = today
         reason = _("Changed: %(what)s", what=application.change_description)
-    previous = certificate.status
-    certificate.status = St.VALID
-    record_event(session, certificate, St.VALID, actor, reason, previous)
+    apply_move(session, CERTIFICATES, certificate, "reissue", actor=actor, reason=reason)
     summarise(session, certificate)
     session.flush()
     return certificate
-
-
-def get_certificate(session: Session, number: str) -> Certificate:
-    """Return the certificate with this number, or raise NotFound."""
-    certificate = session.exec(
-        select(Certificate).where(Certificate.number == (number or "").strip().upper())
-    ).first()
-    if certificate is None:
-        raise NotFound()
-    return certificate
-
-
-def body_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
-    """Return a certificate issued by the actor's body, for its reviewers; else raise NotFound."""
-    certificate = session.get(Certificate, certificate_id)
-    if certificate is None:
-        raise NotFound()
-    if actor.role != Role.REVIEWER or certificate.body_id != actor.organisation_id:
-        raise NotFound()
-    return certificate
-
-
-def holder_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
-    """Return a certificate held by the actor's manufacturer, or raise NotFound."""
-    certificate = session.get(Certificate, certificate_id)
-    if (
-        certificate is None
-        or actor.role != Role.MANUFACTURER
-        or certificate.holder_id != actor.organisation_id
-    ):
-        raise NotFound()
-    return certificate
-
-
-def live_status(certificate: Certificate, today: date | None = None) -> str:
-    """Return the status as of today, counting a certificate past its date as expired."""
-    # Expired at once, even before the nightly `flask certification expire` records it.
-    today = today or date.today()
-    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
-        return St.EXPIRED
-    return certificate.status
-
-
-def _live_status_is(status: str, today: date):
-    """Return the SQL condition for a live status (see `live_status`)."""
-    past = Certificate.valid_until < today
-    if status == St.EXPIRED:
-        running = Certificate.status.in_([St.VALID, St.SUSPENDED])
-        return or_(Certificate.status == St.EXPIRED, and_(running, past))
-    if status in (St.VALID, St.SUSPENDED):
-        return and_(Certificate.status == status, ~past)
-    return Certificate.status == status
-
-
-def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:
-    count = select(func.count()).select_from(Certificate).where(*where)
-    return paginate(
-        session, select(Certificate).where(*where).order_by(*order), count, page, per_page
-    )
-
-
-def body_certificates(
-    session: Session, actor: User, *, status: str | None, today: date, page: int, per_page: int
-) -> Page:
-    """Return a page of the certificates of the actor's body, newest first, by live status."""
-    where = [Certificate.body_id == actor.organisation_id]
-    if status:
-        where.append(_live_status_is(status, today))
-    order = [Certificate.issued_on.desc(), Certificate.id.desc()]
-    return _certificate_page(session, where, order, page, per_page)
-
-
-def held_certificates(session: Session, actor: User, *, page: int, per_page: int) -> Page:
-    """Return a page of the certificates the actor's manufacturer holds, soonest expiry first."""
-    where = [Certificate.holder_id == actor.organisation_id]
-    order = [Certificate.valid_until, Certificate.id]
-    return _certificate_page(session, where, order, page, per_page)
-
-
-def certificate_events(session: Session, certificate_id: int) -> list[CertificateEvent]:
-    """Return the certificate's public history, oldest first."""
-    query = select(CertificateEvent).where(CertificateEvent.certificate_id == certificate_id)
-    return list(session.exec(query.order_by(CertificateEvent.id)).all())

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 
 from catalog.units import format_unit
-from certification.criteria import Criteria
+from certification.criteria.model import Criteria
 from certification.models import PrerequisiteJudgement, ReviewedValue
 from greenbm.i18n import localized
 

@@ -4,24 +4,15 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from catalog.evidence import product_evidence
 from catalog.models import Category, Product
 from catalog.services import indicator_values
-from certification.criteria import Criteria
-from certification.criteria_store import active_criteria, criteria_of_version
-from certification.models import Application, PrerequisiteJudgement, ReviewedValue
-from certification.rules import Assessment, assess
+from certification.criteria.model import Criteria
+from certification.criteria.rules import Assessment, assess
+from certification.criteria.store import active_criteria
 from greenbm.i18n import localized
-
-
-def application_criteria(session: Session, application: Application) -> Criteria:
-    """Return the criteria the application is assessed by: its version, else the active one."""
-    if application.criteria_version_id:
-        return criteria_of_version(session, application.criteria_version_id)
-    product = session.get(Product, application.product_id)
-    return active_criteria(session, product.category_id)[1]
 
 
 def declared_values(session: Session, product: Product) -> dict[str, float]:
@@ -86,7 +77,7 @@ def missing_for_application(
     return missing
 
 
-def _assess_product(
+def assess_product(
     session: Session,
     product: Product,
     criteria: Criteria,
@@ -96,6 +87,11 @@ def _assess_product(
     preview: bool,
     today: date,
 ) -> Assessment:
+    """Assess the product's declared values, overridden by `confirmed`, and its prerequisites.
+
+    A prerequisite in `judged` takes that judgement; one the reviewer judges counts as met
+    in a `preview` and as not judged otherwise.
+    """
     values = declared_values(session, product) | confirmed
     evidence = _evidence_status(session, product, criteria, today)
     prerequisites: dict[str, bool | None] = {}
@@ -122,47 +118,14 @@ def _assess_product(
     )
 
 
-def assess_application(
-    session: Session, application: Application, *, today: date | None = None, preview: bool = False
-) -> Assessment:
-    """Assess the application: declared values as corrected by the reviewer, judged prerequisites.
-
-    In a preview (for the manufacturer, before review) prerequisites the reviewer judges count
-    as met, so that the preview shows what the data alone would give.
-    """
-    confirmed = {
-        row.indicator_code: row.confirmed_value
-        for row in session.exec(
-            select(ReviewedValue).where(ReviewedValue.application_id == application.id)
-        ).all()
-    }
-    judged = {
-        row.code: row.passed
-        for row in session.exec(
-            select(PrerequisiteJudgement).where(
-                PrerequisiteJudgement.application_id == application.id
-            )
-        ).all()
-    }
-    return _assess_product(
-        session,
-        session.get(Product, application.product_id),
-        application_criteria(session, application),
-        confirmed=confirmed,
-        judged=judged,
-        preview=preview,
-        today=today or date.today(),
-    )
-
-
 def preview_assessment(
     session: Session, product: Product, *, today: date | None = None
 ) -> Assessment:
     """Assess the product's declared data by its category's active criteria, before applying.
 
-    Prerequisites the reviewer judges count as met (see `assess_application`).
+    Prerequisites the reviewer judges count as met (see `assess_product`).
     """
-    return _assess_product(
+    return assess_product(
         session,
         product,
         active_criteria(session, product.category_id)[1],

@@ -3,7 +3,7 @@
 import mimetypes
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import segno
@@ -126,11 +126,6 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
 
-def verify_url(base_url: str, number: str) -> str:
-    """Return the public verification URL for a certificate number."""
-    return f"{base_url.rstrip('/')}/verify/{quote(number, safe='')}"
-
-
 def _qr_data_uri(url: str) -> str:
     # Error level M survives a smudged print; dark green matches the certificate frame.
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#123d24")
@@ -165,8 +160,11 @@ def _unit_html(unit: str) -> Markup:
     return Markup("kgCO<sub>2</sub>e / {}").format(format_unit(unit))
 
 
-def certificate_view(context: dict, *, base_url: str) -> dict:
-    """Return the template values for a certificate context; ValueError names a bad field."""
+def certificate_view(context: dict, *, verify_url: str) -> dict:
+    """Return the template values for a certificate context; ValueError names a bad field.
+
+    `verify_url` is the absolute URL of the certificate's public verification page.
+    """
     missing = [key for key in REQUIRED_FIELDS if context.get(key) is None]
     if missing:
         raise ValueError(f"Certificate context is missing: {', '.join(missing)}.")
@@ -178,7 +176,8 @@ def certificate_view(context: dict, *, base_url: str) -> dict:
     if context["status"] not in STATUS_LABELS:
         raise ValueError(f"Unknown status {context['status']!r}.")
     context = {**context, **{key: context.get(key) or "" for key in OPTIONAL_TEXT}}
-    url = verify_url(base_url, context["number"])
+    parts = urlsplit(verify_url)
+    site = f"{parts.scheme}://{parts.netloc}"
     change_date = context.get("change_date")
     return {
         **context,
@@ -196,27 +195,28 @@ def certificate_view(context: dict, *, base_url: str) -> dict:
         "issued": _format_date(context["issued_on"]),
         "valid": _format_date(context["valid_until"]),
         "changed": _format_date(change_date) if change_date else None,
-        "verify_url": url,
-        "verify_url_site": url.rsplit("/verify/", 1)[0],
-        "verify_url_path": "/verify/" + url.rsplit("/verify/", 1)[1],
-        "qr_data_uri": _qr_data_uri(url),
+        "verify_url": verify_url,
+        # Printed as two pieces, so that a long address breaks between site and path.
+        "verify_url_site": site,
+        "verify_url_path": verify_url.removeprefix(site),
+        "qr_data_uri": _qr_data_uri(verify_url),
         "seal_chars": _seal_chars(context["body_name_zh"]),
     }
 
 
-def render_certificate_html(context: dict, *, base_url: str, compact: bool = False) -> str:
+def render_certificate_html(context: dict, *, verify_url: str, compact: bool = False) -> str:
     """Return the certificate's HTML (escaped), for the PDF or for a preview."""
-    view = certificate_view(context, base_url=base_url)
+    view = certificate_view(context, verify_url=verify_url)
     return _env.get_template(TEMPLATE_NAME).render(cert=view, compact=compact)
 
 
-def render_certificate_pdf(context: dict, *, static_dir: str, base_url: str) -> bytes:
+def render_certificate_pdf(context: dict, *, static_dir: str, verify_url: str) -> bytes:
     """Render a certificate context to a one-page A4 PDF with its CJK fonts embedded."""
     fetcher = StaticOnlyFetcher(static_dir)
     # Relative URLs in the template resolve inside the static folder, never the working dir.
     static_base = path2url(str(fetcher.static_root)) + "/"
     for compact in (False, True):
-        html = render_certificate_html(context, base_url=base_url, compact=compact)
+        html = render_certificate_html(context, verify_url=verify_url, compact=compact)
         document = HTML(string=html, base_url=static_base, url_fetcher=fetcher).render()
         if len(document.pages) == 1:
             return document.write_pdf()

@@ -7,27 +7,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from certification import bp
-from certification.certificate_lifecycle import (
+from certification.certificates.forms import StatusForm, SurveillanceForm
+from certification.certificates.issue import printed
+from certification.certificates.lifecycle import (
     change_status,
     record_surveillance,
     status_actions,
     surveillance_overdue,
     surveillance_records,
 )
-from certification.certificates import (
+from certification.certificates.queries import (
     body_certificate,
     body_certificates,
     certificate_events,
     live_status,
 )
-from certification.forms import ACTION_LABELS, StatusForm, SurveillanceForm
+from certification.labels import ACTION_LABELS
 from certification.models import Certificate, CertificateStatus, SurveillanceResult
-from certification.view_helpers import (
-    commit_or_form_errors,
-    page_args,
-    printed,
-    reviewer_only,
-)
+from certification.pages import commit_or_form_errors, page_args, reviewer_only
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.forms_util import select_choices

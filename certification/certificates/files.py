@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from certification import pdf
-from certification.certificates import live_status
+from certification.certificates import pdf
+from certification.certificates.queries import live_status
+from certification.certificates.signing import SigningIdentity, ensure_signing_identity, sign_pdf
 from certification.models import Certificate
-from certification.signing import SigningIdentity, ensure_signing_identity, sign_pdf
 
 PDF_DIR_NAME = "certificates"
 KEY_LENGTH = 20  # hex digits of the cache key in a file name
@@ -40,13 +40,13 @@ def signing_identity(config: Mapping) -> SigningIdentity:
     )
 
 
-def _cache_key(context: dict, base_url: str, identity: SigningIdentity) -> str:
+def _cache_key(context: dict, verify_url: str, identity: SigningIdentity) -> str:
     """Hash everything that changes the file: what it prints, the URL, the template, the key."""
     template = (pdf.TEMPLATES_DIR / pdf.TEMPLATE_NAME).read_bytes()
     material = json.dumps(
         {
             "context": context,
-            "base_url": base_url,
+            "verify_url": verify_url,
             "template": hashlib.sha256(template).hexdigest(),
             "signer": hashlib.sha256(identity.cert_path.read_bytes()).hexdigest(),
         },
@@ -75,25 +75,25 @@ def certificate_pdf(
     config: Mapping,
     *,
     static_dir: str,
-    base_url: str,
+    verify_url: str,
     today: date | None = None,
 ) -> bytes:
     """Return the certificate's signed PDF, rendering and signing it only when it changed.
 
     The file is cached under `<INSTANCE_DIR>/certificates/`, named by a hash of everything it
-    shows (so a reissue, a status change or another base URL renders anew); older files of the
-    same certificate are removed.
+    shows (so a reissue, a status change or another verification URL renders anew); older
+    files of the same certificate are removed.
     """
     context = certificate_context(certificate, today=today)
     identity = signing_identity(config)
     folder = Path(config["INSTANCE_DIR"]) / PDF_DIR_NAME
     stem = re.sub(r"[^A-Za-z0-9-]", "_", certificate.number)
-    path = folder / f"{stem}-{_cache_key(context, base_url, identity)}.pdf"
+    path = folder / f"{stem}-{_cache_key(context, verify_url, identity)}.pdf"
     try:
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    rendered = pdf.render_certificate_pdf(context, static_dir=static_dir, base_url=base_url)
+    rendered = pdf.render_certificate_pdf(context, static_dir=static_dir, verify_url=verify_url)
     reason = f"Green building-material certificate {certificate.number}"
     signed = sign_pdf(rendered, identity, reason=reason)
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,23 +11,20 @@ from accounts.models import Role
 from catalog.categories import list_categories
 from catalog.evidence import product_evidence
 from certification import bp
-from certification.application_page import ApplicationPage, load_application_page
-from certification.certificates import issue_certificate
-from certification.forms import (
+from certification.applications.forms import (
     APPROVE,
     NOT_PASSED,
     PASSED,
     REQUEST_INFORMATION,
-    STATE_LABELS,
     WAITING_FOR_REVIEWER,
     DecisionForm,
     LockedForm,
     QueueFilterForm,
     review_form_class,
 )
-from certification.models import Application, ApplicationState, Certificate
-from certification.queries import queued_applications, reviewable_evidence
-from certification.services import (
+from certification.applications.page import ApplicationPage, load_application_page
+from certification.applications.queries import queued_applications, reviewable_evidence
+from certification.applications.review import (
     Correction,
     Judgement,
     decide_application,
@@ -35,14 +32,11 @@ from certification.services import (
     request_information,
     start_review,
 )
-from certification.view_helpers import (
-    fresh_lock,
-    page_args,
-    reviewable_or_404,
-    reviewer_only,
-    workflow_step,
-)
-from certification.workflow import allowed_targets
+from certification.applications.view_steps import fresh_lock, reviewable_or_404, workflow_step
+from certification.labels import STATE_LABELS
+from certification.models import Application, ApplicationState, Certificate
+from certification.pages import page_args, reviewer_only
+from certification.states import APPLICATIONS
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.i18n import localized
@@ -121,7 +115,7 @@ def _review_page(item: Application, *, review_form=None, decision_form=None, sta
         review_indicators=indicators,
         decision_form=decision_form or fresh_lock(DecisionForm, item),
         start_form=fresh_lock(LockedForm, item),
-        can_start=S.UNDER_REVIEW in allowed_targets(item.state, Role.REVIEWER),
+        can_start=APPLICATIONS.allows(item.state, "start_review", Role.REVIEWER),
         evidence=product_evidence(session=db, product_id=item.product_id),
     ), status
 
@@ -198,7 +192,7 @@ def review_decide(application_id: int):
         else:
             approve = form.decision.data == APPROVE
             service = decide_application
-            arguments = {"approve": approve, "reason": reason, "issue": issue_certificate}
+            arguments = {"approve": approve, "reason": reason}
         answer = workflow_step(
             service,
             item,

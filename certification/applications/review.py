@@ -1,0 +1,198 @@
+"""Use cases of the reviewer: take an application under review, ask, record the review, decide."""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from accounts.models import Role, User
+from catalog.models import Product
+from certification.applications.assessment import application_criteria, assess_application
+from certification.applications.services import (
+    flush_or_conflict,
+    get_application,
+    notify_manufacturer,
+)
+from certification.certificates.issue import issue_certificate
+from certification.criteria.assessment import declared_values
+from certification.criteria.rules import assessment_to_dict
+from certification.models import (
+    Application,
+    ApplicationState,
+    PrerequisiteJudgement,
+    ReviewedValue,
+)
+from certification.states import APPLICATIONS, apply_move
+from greenbm.errors import Invalid, NotAllowed
+from greenbm.models_base import utcnow
+
+S = ApplicationState
+
+
+def start_review(
+    *, session: Session, actor: User, application_id: int, lock_version: int | None = None
+) -> Application:
+    """Take a submitted or resubmitted application under review."""
+    application = get_application(
+        session=session, actor=actor, application_id=application_id, lock_version=lock_version
+    )
+    apply_move(session, APPLICATIONS, application, "start_review", actor=actor)
+    notify_manufacturer(
+        session, application, _("Your application %(id)d is under review.", id=application.id)
+    )
+    flush_or_conflict(session)
+    return application
+
+
+def request_information(
+    *,
+    session: Session,
+    actor: User,
+    application_id: int,
+    question: str,
+    lock_version: int | None = None,
+) -> Application:
+    """Ask the manufacturer for more information."""
+    application = get_application(
+        session=session, actor=actor, application_id=application_id, lock_version=lock_version
+    )
+    if not question.strip():
+        raise Invalid({"reason": [_("Write the question for the manufacturer.")]})
+    apply_move(
+        session, APPLICATIONS, application, "request_information", actor=actor, reason=question
+    )
+    notify_manufacturer(
+        session,
+        application,
+        _("The reviewer asks about application %(id)d: %(q)s", id=application.id, q=question),
+    )
+    flush_or_conflict(session)
+    return application
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A reviewer's confirmed value for one indicator, with the reason if it differs."""
+
+    value: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A reviewer's judgement of one prerequisite."""
+
+    passed: bool
+    reason: str = ""
+
+
+def record_review(
+    *,
+    session: Session,
+    actor: User,
+    application_id: int,
+    corrections: dict[str, Correction],
+    judgements: dict[str, Judgement],
+    lock_version: int | None = None,
+) -> Application:
+    """Store the reviewer's confirmed values and prerequisite judgements (under review only)."""
+    application = get_application(
+        session=session, actor=actor, application_id=application_id, lock_version=lock_version
+    )
+    if actor.role != Role.REVIEWER or application.state != S.UNDER_REVIEW:
+        raise NotAllowed()
+    product = session.get(Product, application.product_id)
+    criteria = application_criteria(session, application)
+    declared = declared_values(session, product)
+    indicator_codes = {i.code for i in criteria.indicators}
+    prereq_codes = {p.code for p in criteria.prerequisites}
+    errors: dict[str, list[str]] = {}
+    for code, correction in corrections.items():
+        if code not in indicator_codes:
+            errors[f"value_{code}"] = [_("Unknown indicator.")]
+        elif declared.get(code) != correction.value and not correction.reason.strip():
+            errors[f"reason_{code}"] = [_("Give a reason for every corrected value.")]
+    for code, judgement in judgements.items():
+        if code not in prereq_codes:
+            errors[f"prereq_{code}"] = [_("Unknown prerequisite.")]
+        elif not judgement.passed and not judgement.reason.strip():
+            errors[f"prereq_reason_{code}"] = [_("Say why the prerequisite is not met.")]
+    if errors:
+        raise Invalid(errors)
+    for code, correction in corrections.items():
+        row = session.exec(
+            select(ReviewedValue).where(
+                ReviewedValue.application_id == application.id, ReviewedValue.indicator_code == code
+            )
+        ).first() or ReviewedValue(
+            application_id=application.id,
+            indicator_code=code,
+            confirmed_value=correction.value,
+            reviewer_id=actor.id,
+        )
+        row.declared_value = declared.get(code)
+        row.confirmed_value = correction.value
+        row.reason = correction.reason.strip()
+        row.reviewer_id = actor.id
+        session.add(row)
+    for code, judgement in judgements.items():
+        row = session.exec(
+            select(PrerequisiteJudgement).where(
+                PrerequisiteJudgement.application_id == application.id,
+                PrerequisiteJudgement.code == code,
+            )
+        ).first() or PrerequisiteJudgement(
+            application_id=application.id, code=code, passed=judgement.passed, reviewer_id=actor.id
+        )
+        row.passed = judgement.passed
+        row.reason = judgement.reason.strip()
+        row.reviewer_id = actor.id
+        session.add(row)
+    # Touch the application so that a decision made on the data before this review conflicts.
+    application.updated_at = utcnow()
+    session.add(application)
+    flush_or_conflict(session)
+    return application
+
+
+def decide_application(
+    *,
+    session: Session,
+    actor: User,
+    application_id: int,
+    approve: bool,
+    reason: str = "",
+    lock_version: int | None = None,
+    today: date | None = None,
+) -> Application:
+    """Approve (issuing or reissuing its certificate) or reject an application under review."""
+    application = get_application(
+        session=session, actor=actor, application_id=application_id, lock_version=lock_version
+    )
+    assessment = assess_application(session, application, today=today)
+    if approve and assessment.stars < 1:
+        raise Invalid(
+            {"decision": [_("The assessment gives no star: the application can only be rejected.")]}
+        )
+    application.assessment = json.dumps(assessment_to_dict(assessment), ensure_ascii=False)
+    application.decision_reason = reason.strip()
+    action = "approve" if approve else "reject"
+    apply_move(session, APPLICATIONS, application, action, actor=actor, reason=reason)
+    flush_or_conflict(session)
+    if approve:
+        certificate = issue_certificate(session, application, assessment, actor, today=today)
+        application.certificate_id = certificate.id
+        flush_or_conflict(session)
+        message = _(
+            "Application %(id)d approved: certificate %(number)s, %(stars)d star(s).",
+            id=application.id,
+            number=certificate.number,
+            stars=assessment.stars,
+        )
+    else:
+        message = _("Application %(id)d was rejected: %(reason)s", id=application.id, reason=reason)
+    notify_manufacturer(session, application, message)
+    flush_or_conflict(session)
+    return application

@@ -1,0 +1,179 @@
+"""Use cases of the manufacturer's applications: open, submit, answer; finding one to act on."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.notifications import notify_organisation
+from catalog.models import Product
+from catalog.services import own_product
+from certification.certificates.lifecycle import check_follow_up
+from certification.certificates.queries import holder_certificate
+from certification.criteria.assessment import missing_for_application
+from certification.criteria.store import active_criteria
+from certification.models import Application, ApplicationKind, ApplicationState
+from certification.states import APPLICATIONS, FINAL_STATES, apply_move
+from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
+
+S = ApplicationState
+
+
+def certification_bodies(session: Session) -> list[Organisation]:
+    """Return the certification bodies a manufacturer can choose from."""
+    query = select(Organisation).where(Organisation.kind == OrganisationKind.CERTIFICATION_BODY)
+    return list(session.exec(query.order_by(Organisation.name_zh)).all())
+
+
+def _may_see(actor: User, application: Application) -> bool:
+    if actor.role == Role.MANUFACTURER:
+        return application.manufacturer_id == actor.organisation_id
+    # A reviewer sees the body's applications, never one for their own organisation's product.
+    return (
+        actor.role == Role.REVIEWER
+        and application.body_id == actor.organisation_id
+        and application.manufacturer_id != actor.organisation_id
+    )
+
+
+def get_application(
+    *, session: Session, actor: User, application_id: int, lock_version: int | None = None
+) -> Application:
+    """Return an application the actor may see (its manufacturer or its body's reviewers).
+
+    Raise Conflict if it changed since the actor saw it at `lock_version`.
+    """
+    application = session.get(Application, application_id)
+    if application is None or not _may_see(actor, application):
+        raise NotFound()
+    if lock_version is not None and lock_version != application.lock_version:
+        raise Conflict()
+    return application
+
+
+def open_application(session: Session, product_id: int) -> Application | None:
+    """Return the product's application that is not decided yet, if there is one."""
+    return session.exec(
+        select(Application).where(
+            Application.product_id == product_id, Application.state.not_in(list(FINAL_STATES))
+        )
+    ).first()
+
+
+def create_application(
+    *,
+    session: Session,
+    actor: User,
+    product_id: int,
+    body_id: int,
+    kind: str = ApplicationKind.INITIAL,
+    certificate_id: int | None = None,
+    change_description: str = "",
+) -> Application:
+    """Open a draft application for the actor's product with a certification body."""
+    product = own_product(session=session, actor=actor, product_id=product_id)
+    if kind != ApplicationKind.INITIAL:
+        # Renewal and change continue a certificate the actor holds, for the same product.
+        certificate = holder_certificate(session, actor, certificate_id or 0)
+        if certificate.product_id != product.id:
+            raise NotFound()
+        check_follow_up(certificate, kind, date.today())
+    body = session.get(Organisation, body_id)
+    if body is None or body.kind != OrganisationKind.CERTIFICATION_BODY:
+        raise Invalid({"body_id": [_("Choose a certification body.")]})
+    if open_application(session, product.id):
+        raise Invalid({"product_id": [_("This product already has an open application.")]})
+    application = Application(
+        kind=kind,
+        product_id=product.id,
+        manufacturer_id=product.manufacturer_id,
+        body_id=body.id,
+        certificate_id=certificate_id,
+        change_description=change_description,
+    )
+    session.add(application)
+    session.flush()
+    return application
+
+
+def flush_or_conflict(session: Session) -> None:
+    """Flush; raise Conflict if another request changed the application meanwhile."""
+    try:
+        session.flush()
+    except StaleDataError as exc:  # a concurrent decision got there first
+        raise Conflict() from exc
+
+
+def _notify(session: Session, organisation_id: int, application: Application, message: str):
+    # The application page sends reviewers on to the review page: one link serves both sides.
+    notify_organisation(
+        session,
+        organisation_id,
+        message,
+        endpoint="certification.application",
+        endpoint_args={"application_id": application.id},
+    )
+
+
+def notify_body(session: Session, application: Application, message: str) -> None:
+    """Tell the application's certification body, linking to the application."""
+    _notify(session, application.body_id, application, message)
+
+
+def notify_manufacturer(session: Session, application: Application, message: str) -> None:
+    """Tell the application's manufacturer, linking to the application."""
+    _notify(session, application.manufacturer_id, application, message)
+
+
+def submit_application(
+    *,
+    session: Session,
+    actor: User,
+    application_id: int,
+    lock_version: int | None = None,
+    today: date | None = None,
+) -> Application:
+    """Submit a complete draft to its body; list what is missing otherwise."""
+    application = get_application(
+        session=session, actor=actor, application_id=application_id, lock_version=lock_version
+    )
+    if actor.role != Role.MANUFACTURER:
+        raise NotAllowed()
+    product = session.get(Product, application.product_id)
+    missing = missing_for_application(session, product, today=today)
+    if missing:
+        raise Invalid({"completeness": missing})
+    row, _criteria = active_criteria(session, product.category_id)
+    application.criteria_version_id = row.id
+    apply_move(session, APPLICATIONS, application, "submit", actor=actor)
+    notify_body(
+        session,
+        application,
+        _("New application %(id)d: %(product)s", id=application.id, product=product.name_zh),
+    )
+    flush_or_conflict(session)
+    return application
+
+
+def resubmit_application(
+    *,
+    session: Session,
+    actor: User,
+    application_id: int,
+    answer: str,
+    lock_version: int | None = None,
+) -> Application:
+    """Answer the reviewer's question and send the application back."""
+    application = get_application(
+        session=session, actor=actor, application_id=application_id, lock_version=lock_version
+    )
+    if actor.role != Role.MANUFACTURER:
+        raise NotAllowed()
+    if not answer.strip():
+        raise Invalid({"reason": [_("Write your answer to the reviewer.")]})
+    apply_move(session, APPLICATIONS, application, "resubmit", actor=actor, reason=answer)
+    notify_body(session, application, _("Application %(id)d was resubmitted.", id=application.id))
+    flush_or_conflict(session)
+    return application

@@ -1,0 +1,96 @@
+"""Finding certificates: by number, of a body, of a holder; their live status and history."""
+
+from datetime import date
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, select
+
+from accounts.models import Role, User
+from certification.models import Certificate, CertificateEvent, CertificateStatus
+from greenbm.errors import NotFound
+from greenbm.forms_util import Page, paginate
+
+St = CertificateStatus
+
+
+def get_certificate(session: Session, number: str) -> Certificate:
+    """Return the certificate with this number, or raise NotFound."""
+    certificate = session.exec(
+        select(Certificate).where(Certificate.number == (number or "").strip().upper())
+    ).first()
+    if certificate is None:
+        raise NotFound()
+    return certificate
+
+
+def body_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+    """Return a certificate issued by the actor's body, for its reviewers; else raise NotFound."""
+    certificate = session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound()
+    if actor.role != Role.REVIEWER or certificate.body_id != actor.organisation_id:
+        raise NotFound()
+    return certificate
+
+
+def holder_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+    """Return a certificate held by the actor's manufacturer, or raise NotFound."""
+    certificate = session.get(Certificate, certificate_id)
+    if (
+        certificate is None
+        or actor.role != Role.MANUFACTURER
+        or certificate.holder_id != actor.organisation_id
+    ):
+        raise NotFound()
+    return certificate
+
+
+def live_status(certificate: Certificate, today: date | None = None) -> str:
+    """Return the status as of today, counting a certificate past its date as expired."""
+    # Expired at once, even before the nightly `flask certification expire` records it.
+    today = today or date.today()
+    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
+        return St.EXPIRED
+    return certificate.status
+
+
+def _live_status_is(status: str, today: date):
+    """Return the SQL condition for a live status (see `live_status`)."""
+    past = Certificate.valid_until < today
+    if status == St.EXPIRED:
+        running = Certificate.status.in_([St.VALID, St.SUSPENDED])
+        return or_(Certificate.status == St.EXPIRED, and_(running, past))
+    if status in (St.VALID, St.SUSPENDED):
+        return and_(Certificate.status == status, ~past)
+    return Certificate.status == status
+
+
+def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:
+    count = select(func.count()).select_from(Certificate).where(*where)
+    return paginate(
+        session, select(Certificate).where(*where).order_by(*order), count, page, per_page
+    )
+
+
+def body_certificates(
+    session: Session, actor: User, *, status: str | None, today: date, page: int, per_page: int
+) -> Page:
+    """Return a page of the certificates of the actor's body, newest first, by live status."""
+    where = [Certificate.body_id == actor.organisation_id]
+    if status:
+        where.append(_live_status_is(status, today))
+    order = [Certificate.issued_on.desc(), Certificate.id.desc()]
+    return _certificate_page(session, where, order, page, per_page)
+
+
+def held_certificates(session: Session, actor: User, *, page: int, per_page: int) -> Page:
+    """Return a page of the certificates the actor's manufacturer holds, soonest expiry first."""
+    where = [Certificate.holder_id == actor.organisation_id]
+    order = [Certificate.valid_until, Certificate.id]
+    return _certificate_page(session, where, order, page, per_page)
+
+
+def certificate_events(session: Session, certificate_id: int) -> list[CertificateEvent]:
+    """Return the certificate's public history, oldest first."""
+    query = select(CertificateEvent).where(CertificateEvent.certificate_id == certificate_id)
+    return list(session.exec(query.order_by(CertificateEvent.id)).all())

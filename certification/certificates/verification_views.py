@@ -1,0 +1,67 @@
+"""Public certificate pages: verification by number and the signed PDF."""
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+
+from certification import bp
+from certification.certificates.files import certificate_pdf
+from certification.certificates.issue import printed
+from certification.certificates.queries import certificate_events, get_certificate, live_status
+from greenbm.db import get_session
+from greenbm.errors import NotFound
+
+
+@bp.get("/verify")
+def verify_lookup():
+    """Show the look-up form; a submitted number goes to its verification page."""
+    if "number" in request.args:
+        number = request.args["number"].strip()
+        if number:
+            return redirect(url_for(".verify_certificate", number=number.upper()))
+        return render_template("certification/verify.html", empty=True, unknown=None), 400
+    return render_template("certification/verify.html", empty=False, unknown=None)
+
+
+@bp.get("/verify/<number>")
+def verify_certificate(number: str):
+    """Show anyone a certificate's live status, holder, product, dates and history."""
+    db = get_session()
+    try:
+        certificate = get_certificate(db, number)
+    except NotFound:
+        page = render_template("certification/verify.html", empty=False, unknown=number[:80])
+        return page, 404
+    if certificate.number != number:  # lower case or spaces typed by hand
+        return redirect(url_for(".verify_certificate", number=certificate.number))
+    return render_template(
+        "certification/verify_certificate.html",
+        certificate=certificate,
+        status=live_status(certificate),
+        cert=printed(certificate),
+        events=certificate_events(db, certificate.id),
+    )
+
+
+def _public_verify_url(number: str) -> str:
+    """Return the verification page's address as printed: on the public site if configured."""
+    site = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return site.rstrip("/") + url_for(".verify_certificate", number=number)
+
+
+@bp.get("/certificates/<number>.pdf")
+def certificate_pdf_download(number: str):
+    """Download the certificate's signed PDF (rendered on first request, then cached)."""
+    try:
+        certificate = get_certificate(get_session(), number)
+    except NotFound:
+        abort(404)
+    data = certificate_pdf(
+        certificate,
+        current_app.config,
+        static_dir=current_app.static_folder,
+        verify_url=_public_verify_url(certificate.number),
+    )
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    # The status printed on it can change any day: always ask again.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
