@@ -62,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     _register_cli(app)
     _register_template_helpers(app)
+    db.init_unit_of_work(app)  # last: see its docstring
     # Load jieba's dictionary now, not on the first search a visitor makes.
     from catalog.search import init_search
 

@@ -43,10 +43,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the engine to the app; commit each request's work at its end, close at teardown."""
+    """Attach the engine to the app and close each request's session at teardown."""
     app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
-    app.after_request(_finish_unit_of_work)
     app.teardown_appcontext(_close_session)
+
+
+def init_unit_of_work(app: Flask) -> None:
+    """Commit each request's work when its view has answered; call it after every other hook.
+
+    Flask runs after-request hooks last-registered first, so registering this one last makes
+    the commit come before any hook that decorates the response: an answer made from a failed
+    commit (the database went away: 503) still gets every header.
+    """
+    app.after_request(_finish_unit_of_work)
 
 
 def get_engine() -> Engine:
@@ -88,9 +97,11 @@ def _finish_unit_of_work(response: Response) -> Response:
         return response
     try:
         session.commit()
-    except BaseException:
+    except Exception as exc:
         discard_changes()
-        raise
+        # The app's error pages answer for it (503 while the database is away); with no
+        # handler for it, handle_user_exception raises it again: a 500.
+        return current_app.make_response(current_app.handle_user_exception(exc))
     g.pop("db_after_rollback", None)
     _run_callbacks("db_after_commit")
     return response
