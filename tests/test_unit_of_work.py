@@ -1,11 +1,14 @@
 """One unit of work per request: committed when the view answers below 400, else rolled back."""
 
+import re
+
 import pytest
 from flask import abort
 from sqlmodel import select
 
 from accounts.models import Organisation
 from greenbm.db import after_commit, after_rollback, discard_changes, get_session
+from greenbm.paths import PROJECT_ROOT
 from tests import factories
 
 
@@ -70,3 +73,19 @@ def test_a_request_commits_only_when_its_view_succeeds(
     assert response.status_code == status
     assert _saved(session, ending) is kept
     assert routes == [f"{ending}: {'committed' if kept else 'rolled back'}"]
+
+
+def test_no_view_module_commits():
+    """Views leave committing and rolling back to the unit of work (and `discard_changes`)."""
+    packages = ("accounts", "admin", "catalog", "certification", "procurement", "eligibility")
+    route = re.compile(r"^@\w+\.(route|get|post|put|patch|delete)\(", re.M)
+    offenders, views = [], 0
+    for package in packages:
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if route.search(text):
+                views += 1
+                if re.search(r"\.(commit|rollback)\(\)", text):
+                    offenders.append(str(path.relative_to(PROJECT_ROOT)))
+    assert views > 15  # the scan found the view modules (19 today)
+    assert offenders == []

@@ -30,10 +30,10 @@ from certification.certificates.issue import printed
 from certification.certificates.lifecycle import renewal_open
 from certification.certificates.queries import held_certificates, holder_certificate, live_status
 from certification.models import Application, ApplicationKind, Certificate
-from certification.pages import commit_or_form_errors, manufacturer_only, page_args
-from greenbm.db import get_session
+from certification.pages import manufacturer_only, page_args
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid, NotFound
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import attempt, select_choices
 from greenbm.i18n import localized
 
 # --- applications -----------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def apply(product_id: int):
         (b.id, localized(b)) for b in certification_bodies(session=db)
     )
     if form.validate_on_submit():
-        item = commit_or_form_errors(
+        item = attempt(
             form,
             lambda: create_application(
                 session=db, actor=current_user, product_id=product.id, body_id=form.body_id.data
@@ -179,16 +179,14 @@ def _open_follow_up(certificate: Certificate, kind: str, body_id: int, descripti
 def apply_renewal(certificate_id: int):
     """Open a renewal application with the certificate's body (within 90 days of expiry)."""
     certificate = _held_or_404(certificate_id)
-    db = get_session()
     try:
         application_id = _open_follow_up(certificate, ApplicationKind.RENEWAL, certificate.body_id)
     except Invalid as exc:
-        db.rollback()
+        discard_changes()
         for messages in exc.errors.values():
             for message in messages:
                 flash(message, "error")
         return redirect(url_for(".my_certificates"))
-    db.commit()
     flash(_("Renewal application opened. Check the data and submit it."), "success")
     return redirect(url_for(".application", application_id=application_id))
 
@@ -204,7 +202,7 @@ def apply_change(certificate_id: int):
     if request.method == "GET":
         form.body_id.data = certificate.body_id
     if form.validate_on_submit():
-        application_id = commit_or_form_errors(
+        application_id = attempt(
             form,
             lambda: _open_follow_up(
                 certificate, ApplicationKind.CHANGE, form.body_id.data, form.description.data

@@ -33,7 +33,6 @@ def notifications():
     form = FlaskForm()
     if form.validate_on_submit():
         mark_all_read(db, current_user.id)
-        db.commit()
         flash(_("All notifications marked as read."), "success")
         return redirect(url_for(".notifications"))
     page = notification_page(db, current_user.id, **page_args())

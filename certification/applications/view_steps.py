@@ -12,7 +12,7 @@ from certification.applications.services import get_application
 from certification.criteria.rules import AssessmentError
 from certification.models import Application, ApplicationState
 from certification.states import InvalidTransition
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
 from greenbm.forms_util import apply_errors
 
@@ -42,14 +42,14 @@ def fresh_lock(form_class: type[LockedForm], application: Application, **data) -
 
 def _conflict(application: Application, endpoint: str):
     """Answer 409: someone else changed the application since the page was loaded."""
-    get_session().rollback()
+    discard_changes()
     link = url_for(endpoint, application_id=application.id)
     return render_template("certification/conflict.html", link=link), 409
 
 
 def _not_now(application: Application, endpoint: str):
     """The action does not fit the application's current state (or the user's role)."""
-    get_session().rollback()
+    discard_changes()
     flash(_("That is not possible in the application's current state."), "error")
     return redirect(url_for(endpoint, application_id=application.id))
 
@@ -82,15 +82,14 @@ def workflow_step(
     except Conflict:
         return _conflict(item, endpoint)
     except Invalid as exc:
-        db.rollback()
+        discard_changes()
         apply_errors(form, exc)
         return None
     except AssessmentError as exc:  # data that cannot be assessed: say so at the form
-        db.rollback()
+        discard_changes()
         form.form_errors.append(str(exc))
         return None
     except (InvalidTransition, NotAllowed):
         return _not_now(item, endpoint)
-    db.commit()
     flash(done() if callable(done) else done, "success")
     return redirect(url_for(endpoint, application_id=item.id))

@@ -24,10 +24,10 @@ from certification.certificates.queries import (
 )
 from certification.labels import ACTION_LABELS
 from certification.models import Certificate, CertificateStatus, SurveillanceResult
-from certification.pages import commit_or_form_errors, page_args, reviewer_only
+from certification.pages import page_args, reviewer_only
 from greenbm.db import get_session
 from greenbm.errors import NotFound
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import attempt, select_choices
 
 St = CertificateStatus
 
@@ -110,7 +110,7 @@ def review_record_surveillance(certificate_id: int):
     certificate = _body_certificate_or_404(certificate_id)
     form = SurveillanceForm()
     if form.validate_on_submit():
-        record = commit_or_form_errors(
+        record = attempt(
             form,
             lambda: record_surveillance(
                 session=get_session(),
@@ -137,7 +137,7 @@ def review_change_status(certificate_id: int):
     certificate = _body_certificate_or_404(certificate_id)
     form = _status_form(certificate, blank=False)
     if form.validate_on_submit():
-        changed = commit_or_form_errors(
+        changed = attempt(
             form,
             lambda: change_status(
                 session=get_session(),
