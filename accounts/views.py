@@ -7,20 +7,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from accounts import bp
 from accounts.divisions import division_choices
 from accounts.forms import LoginForm, RegistrationForm, organisation_data
-from accounts.models import Role
 from accounts.services import authenticate, end_sessions, register_manufacturer
+from accounts.signals import home_endpoint
 from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid
 from greenbm.extensions import limiter
 from greenbm.forms_util import apply_errors, safe_next
-
-HOME_OF_ROLE = {
-    Role.MANUFACTURER: "manufacturer.products",
-    Role.ADMINISTRATOR: "admin.home",
-    Role.REVIEWER: "certification.review_queue",
-    Role.PROCUREMENT_OFFICER: "procurement.projects",
-    Role.CONTRACTOR: "eligibility.check",
-}
 
 
 def _login_limit() -> str:
@@ -50,7 +42,7 @@ def login():
                 session["lang"] = lang
             login_user(user)
             flash(_("Signed in."), "success")
-            default = url_for(HOME_OF_ROLE.get(user.role, "home"))
+            default = url_for(home_endpoint(user.role))
             return redirect(safe_next(default))
     return render_template("accounts/login.html", form=form)
 

@@ -5,10 +5,12 @@ from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from accounts.models import Role
+from accounts.signals import serve_home
 from admin.forms import OBJECT_TYPE_CHOICES
 from certification.labels import CERTIFICATE_STATUS_LABELS, STATE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+serve_home(Role.ADMINISTRATOR, "admin.home")
 
 ADMIN_PREFIX = "/admin"
 

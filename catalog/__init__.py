@@ -2,8 +2,12 @@
 
 from flask import Blueprint
 
+from accounts.models import Role
+from accounts.signals import serve_home
+
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 manufacturer_bp = Blueprint("manufacturer", __name__, url_prefix="/manufacturer")
+serve_home(Role.MANUFACTURER, "manufacturer.products")
 
 from catalog import (  # noqa: E402,F401
     api,

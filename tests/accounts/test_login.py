@@ -192,3 +192,23 @@ def test_sign_in_limit_is_shared_by_workers_through_redis(
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "home"),
+    [
+        ("manufacturer", "/manufacturer/products"),
+        ("certification_body", "/review/queue"),
+        ("procurement_agency", "/procurement"),
+        ("construction_firm", "/eligibility"),
+        ("administrator", "/admin"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_after_sign_in(client, session, kind, home):
+    """The package serving each role names its home page (accounts cannot name it itself)."""
+    organisation = factories.make_organisation(session, kind=kind)
+    user = factories.make_user(session, organisation)
+    session.commit()
+    response = _post_login(client, user.email, factories.PASSWORD)
+    assert response.status_code == 302
+    assert response.headers["Location"] == home
