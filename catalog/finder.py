@@ -7,6 +7,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from accounts.models import Organisation
+from catalog import certificate_status
 from catalog.models import Category, CategoryVariant, Product, ProductStatus
 from catalog.search import Query, SearchResult, search
 
@@ -37,17 +38,10 @@ class Found:
 
 
 def live_status(product: Product, today: date | None = None) -> str:
-    """Return the product's certificate status today: valid, suspended, … or none."""
-    if not product.cert_status:
-        return "none"
-    today = today or date.today()
-    if (
-        product.cert_status == "valid"
-        and product.cert_valid_until
-        and (product.cert_valid_until < today)
-    ):
-        return "expired"
-    return product.cert_status
+    """Return the status of the product's certificate today: valid, suspended, … or none."""
+    return certificate_status.live_status(
+        product.cert_status, product.cert_valid_until, today or date.today()
+    )
 
 
 def row_select():

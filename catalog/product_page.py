@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case
 from sqlmodel import Session, select
 
 from catalog.categories import category_indicators
+from catalog.certificate_status import live_status_is_sql
 from catalog.finder import ProductRow, row_select
 from catalog.models import (
     Category,
@@ -115,8 +116,7 @@ def lower_carbon_alternatives(
     """Return peers with a lower GWP, those with a valid certificate first, lowest GWP first."""
     today = today or date.today()
     valid = and_(
-        Product.cert_status == "valid",
-        or_(Product.cert_valid_until.is_(None), Product.cert_valid_until >= today),
+        live_status_is_sql(Product.cert_status, Product.cert_valid_until, "valid", today),
     )
     query = (
         row_select()

@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from catalog.certificate_status import CertificateStatus
 from greenbm.models_base import enum_field, timestamp_field
 
 
@@ -27,15 +28,6 @@ class ApplicationKind(StrEnum):
     INITIAL = "initial"
     RENEWAL = "renewal"
     CHANGE = "change"
-
-
-class CertificateStatus(StrEnum):
-    """A certificate counts as green only while it is valid."""
-
-    VALID = "valid"
-    SUSPENDED = "suspended"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
 
 
 class SurveillanceResult(StrEnum):

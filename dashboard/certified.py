@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from accounts.divisions import DIVISIONS
 from accounts.models import Organisation
+from catalog.certificate_status import live_status_is_sql
 from catalog.models import Category, Plant, Product, ProductStatus
 from certification.models import Certificate, CertificateEvent, CertificateStatus
 from dashboard.arithmetic import month_key, months_back
@@ -41,8 +42,7 @@ def _star_counts(key: str, counter: Counter, match) -> StarCounts:
 def _in_force(today: date) -> list:
     """Return the conditions of a certificate that makes its (public) product green today."""
     return [
-        Certificate.status == CertificateStatus.VALID,
-        Certificate.valid_until >= today,
+        live_status_is_sql(Certificate.status, Certificate.valid_until, "valid", today),
         Product.status == ProductStatus.PUBLISHED,
     ]
 
@@ -180,8 +180,7 @@ def certificate_alerts(
     expiring = session.exec(
         _row_select()
         .where(
-            Certificate.status == CertificateStatus.VALID,
-            Certificate.valid_until >= today,
+            live_status_is_sql(Certificate.status, Certificate.valid_until, "valid", today),
             Certificate.valid_until <= today + timedelta(days=window_days),
         )
         .order_by(Certificate.valid_until, Certificate.number)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from certification.certificates.queries import live_status
+from catalog.certificate_status import live_status
 from certification.models import CertificateStatus
 
 
@@ -65,7 +65,7 @@ def judge(
         return Judgement(False, Reason.UNKNOWN_SUPPLIER, ())
     rated = []
     for fact in certificates:
-        status = live_status(fact, today)
+        status = live_status(fact.status, fact.valid_until, today)
         qualifies = status == CertificateStatus.VALID and fact.stars >= min_stars
         rated.append(RatedCertificate(fact, status, qualifies))
     rated.sort(

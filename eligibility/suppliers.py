@@ -7,7 +7,8 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind
-from certification.models import Certificate, CertificateStatus
+from catalog.certificate_status import live_status_is_sql
+from certification.models import Certificate
 from eligibility.services import Supplier, supplier_of
 from greenbm.forms_util import Page
 
@@ -67,8 +68,7 @@ def valid_certificate_counts(
         select(Certificate.holder_id, func.count())
         .where(
             Certificate.holder_id.in_(list(supplier_ids)),
-            Certificate.status == CertificateStatus.VALID,
-            Certificate.valid_until >= today,
+            live_status_is_sql(Certificate.status, Certificate.valid_until, "valid", today),
         )
         .group_by(Certificate.holder_id)
     )

@@ -1,7 +1,7 @@
 """A list line as the rules see it, and whether it is green today.
 
-A line is green when its product holds a certificate that is valid today: status "valid"
-and a validity date not before today. A material that is not in the catalogue is never green.
+A line is green when its product holds a certificate whose live status today is valid
+(catalog.certificate_status). A material that is not in the catalogue is never green.
 """
 
 from collections.abc import Iterable
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+
+from catalog.certificate_status import CertificateStatus, live_status
 
 
 class LineStatus(StrEnum):
@@ -48,16 +50,12 @@ def line_status(line: Line, today: date) -> LineStatus:
     """Return whether the line is green today, and if not, why."""
     if not line.in_catalogue:
         return LineStatus.OFF_CATALOGUE
-    if line.cert_status is None:
-        return LineStatus.NOT_CERTIFIED
-    if line.cert_status == "valid":
-        # A certificate that expires today is still valid today, not tomorrow.
-        if line.cert_valid_until is not None and line.cert_valid_until >= today:
-            return LineStatus.GREEN
-        return LineStatus.EXPIRED
+    status = live_status(line.cert_status, line.cert_valid_until, today)
+    if status == CertificateStatus.VALID:
+        return LineStatus.GREEN
     try:
-        return LineStatus(line.cert_status)
-    except ValueError:
+        return LineStatus(status)
+    except ValueError:  # not certified ("none"), or a status lists do not know
         return LineStatus.NOT_CERTIFIED
 
 

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from accounts.models import User
+from catalog.certificate_status import live_status
 from catalog.models import Category, Product
 from catalog.services import get_published_product
 from greenbm.errors import Invalid, NotFound
 from greenbm.models_base import utcnow
 from procurement.models import ListLine, ProcurementList
-from procurement.rules import LineStatus
 from procurement.services import MAX_QUANTITY, get_list, to_decimal, to_money
 
 
@@ -37,11 +37,10 @@ def _touch(item: ProcurementList) -> None:
 
 
 def certificate_state(product: Product, today: date) -> str | None:
-    """Return the product's certificate status as of today (a valid one past its date: expired)."""
-    status = product.cert_status
-    if status == "valid" and (product.cert_valid_until is None or product.cert_valid_until < today):
-        return LineStatus.EXPIRED.value
-    return status
+    """Return the product's certificate status as of today (None: never certified)."""
+    if not product.cert_status:
+        return None
+    return live_status(product.cert_status, product.cert_valid_until, today)
 
 
 def add_product_line(

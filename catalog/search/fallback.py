@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from accounts.divisions import DIVISIONS
 from accounts.models import Organisation
+from catalog.certificate_status import live_status_sql
 from catalog.models import Category, CategoryVariant, Product, ProductStatus
 from catalog.search.documents import variant_of_product
 from catalog.search.highlight import highlight
@@ -17,14 +18,7 @@ from catalog.search.query import SearchResult, check_arguments, gwp_bounds, pars
 
 
 def _status_expression(today: date):
-    return case(
-        (Product.cert_status.is_(None), "none"),
-        (
-            and_(Product.cert_status == "valid", Product.cert_valid_until < today),
-            "expired",
-        ),
-        else_=Product.cert_status,
-    )
+    return live_status_sql(Product.cert_status, Product.cert_valid_until, today)
 
 
 def _word_condition(word: str):

@@ -17,6 +17,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query import Phrase
 
+from catalog.certificate_status import live_status_codes
 from catalog.search.analysis import IS_CJK, JOINERS, NAME_WEIGHT, stem_word
 from catalog.search.schema import RECORD, STATUS_CODES, STATUS_NAMES
 
@@ -123,11 +124,7 @@ class View:
         self.published = rec["published"]
         self.length = rec["length"].astype(np.float32)
         # A certificate past its date counts as expired even before the nightly job says so.
-        until = rec["valid_until"]
-        lapsed = (
-            (rec["status"] == STATUS_CODES["valid"]) & (until > 0) & (until < today.toordinal())
-        )
-        status = np.where(lapsed, STATUS_CODES["expired"], rec["status"])
+        status = live_status_codes(rec["status"], rec["valid_until"], today, STATUS_CODES)
         categories, category = keywords["category"]
         divisions, division = keywords["division"]
         # Facet columns as small codes, with the label of each code (None: not a facet value).

@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from accounts.models import Role, User
+from catalog import certificate_status as status_rule
 from certification.models import Certificate, CertificateEvent, CertificateStatus
 from greenbm.errors import NotFound
 from greenbm.forms_util import Page, paginate
@@ -46,23 +47,16 @@ def holder_certificate(session: Session, actor: User, certificate_id: int) -> Ce
 
 
 def live_status(certificate: Certificate, today: date | None = None) -> str:
-    """Return the status as of today, counting a certificate past its date as expired."""
-    # Expired at once, even before the nightly `flask certification expire` records it.
-    today = today or date.today()
-    if certificate.status in (St.VALID, St.SUSPENDED) and certificate.valid_until < today:
-        return St.EXPIRED
-    return certificate.status
+    """Return the certificate's status as of today (the rule: catalog.certificate_status)."""
+    return status_rule.live_status(
+        certificate.status, certificate.valid_until, today or date.today()
+    )
 
 
 def _live_status_is(status: str, today: date):
-    """Return the SQL condition for a live status (see `live_status`)."""
-    past = Certificate.valid_until < today
-    if status == St.EXPIRED:
-        running = Certificate.status.in_([St.VALID, St.SUSPENDED])
-        return or_(Certificate.status == St.EXPIRED, and_(running, past))
-    if status in (St.VALID, St.SUSPENDED):
-        return and_(Certificate.status == status, ~past)
-    return Certificate.status == status
+    return status_rule.live_status_is_sql(
+        Certificate.status, Certificate.valid_until, status, today
+    )
 
 
 def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:

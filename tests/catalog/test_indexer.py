@@ -1,7 +1,7 @@
 """Indexer: the outbox applied in order and idempotently, atomic rebuilds, CLI, batched reads."""
 
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,7 +118,12 @@ def test_withdrawn_and_newly_published_products(index, session, catalogue, index
 def test_apply_is_idempotent_and_batched(index, session, catalogue, index_dir):
     for product in catalogue.values():
         set_certification_summary(
-            session, product.id, number="GZGBM-2026-X-1", stars=3, status="valid", valid_until=None
+            session,
+            product.id,
+            number="GZGBM-2026-X-1",
+            stars=3,
+            status="valid",
+            valid_until=date.today() + timedelta(days=365),
         )
     session.commit()
     assert indexer.apply_outbox(session, index_dir, batch=3) == len(catalogue)
@@ -129,7 +134,7 @@ def test_apply_is_idempotent_and_batched(index, session, catalogue, index_dir):
     assert indexer.apply_outbox(session, index_dir) == outbox_rows(session)
     again = index.search("", sort="gwp", per_page=50)
     assert (again.ids, again.facets) == (once.ids, once.facets)
-    assert once.total == 9  # every published product has a valid certificate (with no end)
+    assert once.total == 9  # every published product has a valid certificate
 
 
 def test_a_second_instance_catches_up(index, session, catalogue, index_dir, tmp_path):
