@@ -9,11 +9,11 @@ from greenbm.models_base import utcnow
 
 
 def notify_organisation(
-    session: Session,
     organisation_id: int,
     message: str,
     link: str = "",
     *,
+    session: Session,
     endpoint: str | None = None,
     endpoint_args: dict | None = None,
 ) -> int:
@@ -39,7 +39,7 @@ def notify_organisation(
     return len(users)
 
 
-def unread_count(session: Session, user_id: int) -> int:
+def unread_count(user_id: int, *, session: Session) -> int:
     """Return the number of unread notifications of a user."""
     return session.exec(
         select(func.count())
@@ -48,7 +48,7 @@ def unread_count(session: Session, user_id: int) -> int:
     ).one()
 
 
-def notification_page(session: Session, user_id: int, page: int, per_page: int) -> Page:
+def notification_page(user_id: int, page: int, per_page: int, *, session: Session) -> Page:
     """Return a page of the user's notifications, newest first."""
     where = Notification.user_id == user_id
     query = (
@@ -57,10 +57,10 @@ def notification_page(session: Session, user_id: int, page: int, per_page: int) 
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     count = select(func.count()).select_from(Notification).where(where)
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
-def mark_all_read(session: Session, user_id: int) -> None:
+def mark_all_read(user_id: int, *, session: Session) -> None:
     """Mark every notification of the user as read."""
     for note in session.exec(
         select(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))

@@ -42,7 +42,7 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _check_organisation(session: Session, data: OrganisationData) -> Organisation:
+def _check_organisation(data: OrganisationData, *, session: Session) -> Organisation:
     errors: dict[str, list[str]] = {}
     if data.kind not in OrganisationKind.__members__.values():
         errors["kind"] = [_("Unknown organisation kind.")]
@@ -76,7 +76,7 @@ def _check_organisation(session: Session, data: OrganisationData) -> Organisatio
 
 
 def _new_user(
-    session: Session, organisation: Organisation, email: str, password: str, display_name: str
+    organisation: Organisation, email: str, password: str, display_name: str, *, session: Session
 ) -> User:
     email = normalize_email(email)
     if len(password or "") < MIN_PASSWORD_LENGTH:
@@ -92,7 +92,7 @@ def _new_user(
     )
 
 
-def _flush_unique(session: Session) -> None:
+def _flush_unique(*, session: Session) -> None:
     """Flush; a unique clash with a concurrent registration becomes a clear Duplicate."""
     try:
         with session.begin_nested():
@@ -118,12 +118,12 @@ def register_manufacturer(
 ) -> User:
     """Register a manufacturer organisation together with its first user."""
     organisation.kind = OrganisationKind.MANUFACTURER
-    org = _check_organisation(session, organisation)
+    org = _check_organisation(organisation, session=session)
     session.add(org)
-    _flush_unique(session)
-    user = _new_user(session, org, email, password, display_name)
+    _flush_unique(session=session)
+    user = _new_user(org, email, password, display_name, session=session)
     session.add(user)
-    _flush_unique(session)
+    _flush_unique(session=session)
     return user
 
 
@@ -139,11 +139,10 @@ def create_organisation(
     """Create an organisation of any kind (administrators, or the CLI with actor None)."""
     if actor is not None:
         require_administrator(actor)
-    org = _check_organisation(session, organisation)
+    org = _check_organisation(organisation, session=session)
     session.add(org)
-    _flush_unique(session)
+    _flush_unique(session=session)
     record_audit(
-        session,
         actor=actor,
         action=AuditAction.ORGANISATION_CREATED,
         object_type="organisation",
@@ -158,6 +157,7 @@ def create_organisation(
             "cert_number_prefix": org.cert_number_prefix,
         },
         subject_organisation_id=org.id,
+        session=session,
     )
     session.flush()
     return org
@@ -178,11 +178,10 @@ def create_user(
     org = session.get(Organisation, organisation_id)
     if org is None:
         raise Invalid({"organisation_id": [_("No such organisation.")]})
-    user = _new_user(session, org, email, password, display_name)
+    user = _new_user(org, email, password, display_name, session=session)
     session.add(user)
-    _flush_unique(session)
+    _flush_unique(session=session)
     record_audit(
-        session,
         actor=actor,
         action=AuditAction.USER_CREATED,
         object_type="user",
@@ -190,20 +189,21 @@ def create_user(
         label=user.email,
         detail={"email": user.email, "role": user.role, "organisation_id": org.id},
         subject_organisation_id=org.id,
+        session=session,
     )
     session.flush()
     return user
 
 
-def _audit_user(session: Session, actor: User | None, action: AuditAction, user: User) -> None:
+def _audit_user(actor: User | None, action: AuditAction, user: User, *, session: Session) -> None:
     record_audit(
-        session,
         actor=actor,
         action=action,
         object_type="user",
         object_id=user.id,
         label=user.email,
         subject_organisation_id=user.organisation_id,
+        session=session,
     )
 
 
@@ -231,7 +231,7 @@ def set_user_disabled(
     user.disabled = disabled
     user.session_version += 1
     action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
-    _audit_user(session, actor, action, user)
+    _audit_user(actor, action, user, session=session)
     session.flush()
     return user
 
@@ -249,7 +249,7 @@ def set_password(*, session: Session, actor: User | None, user_id: int, password
     user.session_version += 1
     own = actor is not None and actor.id == user_id
     action = AuditAction.PASSWORD_CHANGED if own else AuditAction.PASSWORD_RESET
-    _audit_user(session, actor, action, user)
+    _audit_user(actor, action, user, session=session)
     session.flush()
     return user
 

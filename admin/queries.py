@@ -41,7 +41,7 @@ def organisation_page(*, session: Session, page: int, per_page: int) -> Page:
     """Return one page of organisations, newest first."""
     query = select(Organisation).order_by(Organisation.id.desc())
     count = select(func.count()).select_from(Organisation)
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
 def organisation_by_id(*, session: Session, organisation_id: int) -> Organisation:
@@ -99,7 +99,7 @@ def user_page(*, session: Session, filters: UserFilters, page: int, per_page: in
         .order_by(User.id.desc())
     )
     count = select(func.count()).select_from(User).where(*conditions)
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
 def user_by_id(*, session: Session, user_id: int) -> User:
@@ -131,7 +131,7 @@ def categories_with_usage(*, session: Session) -> list[CategoryUsage]:
     counts = dict(
         session.exec(select(Product.category_id, func.count()).group_by(Product.category_id)).all()
     )
-    in_force = active_versions(session)
+    in_force = active_versions(session=session)
     return [
         CategoryUsage(c, counts.get(c.id, 0), in_force.get(c.id))
         for c in list_categories(session=session)
@@ -201,7 +201,7 @@ def criteria_version_review(
 ) -> VersionReview:
     """Return a version of the category with its differences from the version in force."""
     row = criteria_version(session=session, category_id=category_id, version_id=version_id)
-    in_force = active_versions(session).get(category_id)
+    in_force = active_versions(session=session).get(category_id)
     new = criteria_from_dict(json.loads(row.content))
     if in_force is not None and in_force.id == row.id:
         return VersionReview(row, new, in_force, None)

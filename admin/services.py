@@ -40,7 +40,7 @@ class CategoryInput:
     procurement_class: str
 
 
-def _check_category(session: Session, category: Category, data: CategoryInput) -> None:
+def _check_category(category: Category, data: CategoryInput, *, session: Session) -> None:
     errors: dict[str, list[str]] = {}
     for name in ("name_zh", "name_en"):
         if not getattr(data, name).strip():
@@ -84,7 +84,7 @@ def update_category(
     """Change a category's names, declared unit or procurement class; return what changed."""
     require_administrator(actor)
     category = get_category(session=session, category_id=category_id)
-    _check_category(session, category, data)
+    _check_category(category, data, session=session)
     fields = ("name_zh", "name_en", "declared_unit", "procurement_class")
     before = {name: getattr(category, name) for name in fields}
     after = {name: str(getattr(data, name)).strip() for name in fields}
@@ -96,21 +96,21 @@ def update_category(
     if any(name in changed for name in INDEXED_CATEGORY_FIELDS):
         product_ids = session.exec(select(Product.id).where(Product.category_id == category.id))
         for product_id in product_ids.all():
-            queue_for_index(session, product_id)
+            queue_for_index(product_id, session=session)
     record_audit(
-        session,
         actor=actor,
         action=AuditAction.CATEGORY_EDITED,
         object_type="category",
         object_id=category.id,
         label=category.code,
         detail=changed,
+        session=session,
     )
     session.flush()
     return changed
 
 
-def criteria_fit_problems(session: Session, category: Category, criteria: Criteria) -> list[str]:
+def criteria_fit_problems(category: Category, criteria: Criteria, *, session: Session) -> list[str]:
     """Return why criteria do not fit the category's declared indicators and variants."""
     problems = []
     declared = {
@@ -165,7 +165,7 @@ def _same_unit(a: str, b: str) -> bool:
         return False
 
 
-def _parse_upload(session: Session, category: Category, data: bytes) -> Criteria:
+def _parse_upload(category: Category, data: bytes, *, session: Session) -> Criteria:
     if not data.strip():
         raise Invalid({"file": [_("The file is empty.")]})
     if len(data) > CRITERIA_MAX_BYTES:
@@ -195,7 +195,7 @@ def _parse_upload(session: Session, category: Category, data: bytes) -> Criteria
             )
         )
         raise Invalid({"file": [message]})
-    problems = criteria_fit_problems(session, category, criteria)
+    problems = criteria_fit_problems(category, criteria, session=session)
     if problems:
         raise Invalid({"file": problems})
     return criteria
@@ -207,7 +207,7 @@ def upload_criteria(
     """Store an uploaded criteria file as an inactive version; return it and whether it is new."""
     require_administrator(actor)
     category = get_category(session=session, category_id=category_id)
-    criteria = _parse_upload(session, category, data)
+    criteria = _parse_upload(category, data, session=session)
     existing = session.exec(
         select(CriteriaVersion.id).where(
             CriteriaVersion.category_id == category.id,
@@ -215,7 +215,7 @@ def upload_criteria(
         )
     ).first()
     try:
-        row = store_criteria(session, criteria, activate=False, actor=actor)
+        row = store_criteria(criteria, activate=False, actor=actor, session=session)
     except CriteriaError:
         raise Invalid(
             {
@@ -238,5 +238,5 @@ def activate_criteria(
     require_administrator(actor)
     row = criteria_version(session=session, category_id=category_id, version_id=version_id)
     if not row.active:
-        activate_version(session, row, actor=actor)
+        activate_version(row, actor=actor, session=session)
     return row

@@ -154,7 +154,7 @@ def main() -> None:
         with app.app_context():
             session = get_session()
             load_seed_categories(session)
-            load_shipped_criteria(session)
+            load_shipped_criteria(session=session)
             session.commit()
         start = time.perf_counter()
         codes, certificates = build_world(app, args.suppliers, rng)

@@ -91,13 +91,18 @@ def _user(session: Session, organisation_id: int, n: int) -> User:
 
 def build(session: Session, today: date) -> tuple[User, int]:
     """Create the catalogue and the 200-line list; return (officer, list id)."""
-    agency = _organisation(session, 1, OrganisationKind.PROCUREMENT_AGENCY, "贵州省政府采购中心")
-    officer = _user(session, agency, 1)
+    agency = _organisation(
+        1, OrganisationKind.PROCUREMENT_AGENCY, "贵州省政府采购中心", session=session
+    )
+    officer = _user(agency, 1, session=session)
     categories = session.exec(select(Category).order_by(Category.position)).all()
     products: list[Product] = []
     for c, category in enumerate(categories):
         maker = _organisation(
-            session, 10 + c, OrganisationKind.MANUFACTURER, f"贵州黔{category.name_zh}建材有限公司"
+            10 + c,
+            OrganisationKind.MANUFACTURER,
+            f"贵州黔{category.name_zh}建材有限公司",
+            session=session,
         )
         plant = Plant(
             manufacturer_id=maker, name=f"{category.name_zh}生产基地", division_code="522700"
@@ -167,12 +172,12 @@ def build(session: Session, today: date) -> tuple[User, int]:
         )
     for product in [p for p in products if p.cert_status == "valid"][-LAPSED:]:
         set_certification_summary(
-            session,
             product.id,
             number=product.cert_number,
             stars=product.cert_stars,
             status="suspended",
             valid_until=product.cert_valid_until,
+            session=session,
         )
     session.commit()
     return officer, item.id

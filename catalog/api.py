@@ -57,7 +57,7 @@ def _one_of(name: str, allowed: tuple[str, ...], default: str) -> str:
     return value
 
 
-def _search_query(session: Session) -> Query:
+def _search_query(*, session: Session) -> Query:
     """Return the search the query string asks for; abort with 400 naming a bad parameter."""
     text = request.args.get("q", "")
     if len(text) > MAX_QUERY:
@@ -133,8 +133,8 @@ def product_summary(row: ProductRow) -> dict:
 def products():
     """Return one page of matching products with facet counts."""
     session = get_session()
-    query = _search_query(session)
-    found = find_products(session, query, correct_page=False)  # past the end: no items
+    query = _search_query(session=session)
+    found = find_products(query, correct_page=False, session=session)  # past the end: no items
     response = jsonify(
         {
             "items": [product_summary(row) for row in found.rows],
@@ -160,7 +160,7 @@ def product(product_id: int):
     """Return a published product."""
     session = get_session()
     try:
-        page = product_page(session, product_id)
+        page = product_page(product_id, session=session)
     except NotFound:
         abort(404, description=f"No published product has the id {product_id}.")
     p, standing = page.row.product, page.carbon.standing

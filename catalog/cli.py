@@ -27,9 +27,9 @@ def reindex_command(procs: int) -> None:
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
     started = time.perf_counter()
     with Session(get_engine()) as session:
-        total = count_indexable(session)
+        total = count_indexable(session=session)
         with click.progressbar(length=total, label="Indexing products") as bar:
-            count = rebuild_index(session, index_dir, progress=bar.update, procs=procs)
+            count = rebuild_index(index_dir, progress=bar.update, procs=procs, session=session)
     elapsed = time.perf_counter() - started
     click.echo(f"Indexed {count} products into {index_dir} in {elapsed:.1f} s.")
 

@@ -90,7 +90,7 @@ def _gwp_key(gwp: Gwp):
     return f"{gwp.value:.4g}" if gwp.comparable else ("incomparable", gwp.declared_unit)
 
 
-def _indicator_rows(session: Session, columns: list[ProductRow]) -> list[Row]:
+def _indicator_rows(columns: list[ProductRow], *, session: Session) -> list[Row]:
     ids = [c.product.id for c in columns]
     found = session.exec(
         select(ProductIndicatorValue, CategoryIndicator)
@@ -111,7 +111,7 @@ def _indicator_rows(session: Session, columns: list[ProductRow]) -> list[Row]:
     return rows
 
 
-def build_rows(session: Session, columns: list[ProductRow]) -> tuple[list[Row], str | None]:
+def build_rows(columns: list[ProductRow], *, session: Session) -> tuple[list[Row], str | None]:
     """Return the comparison rows and the unit GWP is expressed in (the first product's)."""
     if not columns:
         return [], None
@@ -137,16 +137,16 @@ def build_rows(session: Session, columns: list[ProductRow]) -> tuple[list[Row], 
         Row(kind, [shown for shown, _ in cells], _differs([key for _, key in cells]))
         for kind, cells in plain.items()
     ]
-    return rows + _indicator_rows(session, columns), base
+    return rows + _indicator_rows(columns, session=session), base
 
 
-def compare(session: Session, raw_ids: str | None) -> Comparison:
+def compare(raw_ids: str | None, *, session: Session) -> Comparison:
     """Return the comparison of the products named in a comma-separated id list."""
     ids, malformed = parse_id_list(raw_ids)
     chosen = ids[:MAX_COMPARED]
-    columns = load_rows(session, chosen)
+    columns = load_rows(chosen, session=session)
     found = {c.product.id for c in columns}
-    rows, unit = build_rows(session, columns)
+    rows, unit = build_rows(columns, session=session)
     return Comparison(
         columns=columns,
         rows=rows,

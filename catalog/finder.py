@@ -61,7 +61,7 @@ def row_select():
     )
 
 
-def load_rows(session: Session, ids: list[int]) -> list[ProductRow]:
+def load_rows(ids: list[int], *, session: Session) -> list[ProductRow]:
     """Return the published products among the ids, in the ids' order, with one SELECT."""
     if not ids:
         return []
@@ -71,11 +71,11 @@ def load_rows(session: Session, ids: list[int]) -> list[ProductRow]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def find_products(session: Session, query: Query, *, correct_page: bool = True) -> Found:
+def find_products(query: Query, *, session: Session, correct_page: bool = True) -> Found:
     """Search, then load the page's rows; a page past the end becomes the last page."""
     result, reduced = search(session, query)
     if correct_page and not result.ids and result.total and query.page > 1:
         last = -(-result.total // query.per_page)
         query = Query(**{**query.__dict__, "page": last})
         result, reduced = search(session, query)
-    return Found(result, load_rows(session, result.ids), reduced, query.page)
+    return Found(result, load_rows(result.ids, session=session), reduced, query.page)

@@ -70,7 +70,7 @@ class ProductPage:
     alternatives: list[ProductRow]
 
 
-def get_row(session: Session, product_id: int) -> ProductRow:
+def get_row(product_id: int, *, session: Session) -> ProductRow:
     """Return a published product's row, or raise NotFound."""
     found = session.exec(row_select().where(Product.id == product_id)).first()
     if found is None:
@@ -101,7 +101,7 @@ def reference_factor(row: ProductRow) -> tuple[float | None, str]:
     return row.category.gwp_reference, row.category.gwp_reference_source
 
 
-def carbon_standing(session: Session, row: ProductRow) -> CarbonStanding:
+def carbon_standing(row: ProductRow, *, session: Session) -> CarbonStanding:
     """Return the product's GWP standing among published products with its unit and variant."""
     values = list(
         session.exec(select(Product.gwp_a1a3).where(*_peers(row.product, row.category))).all()
@@ -111,7 +111,7 @@ def carbon_standing(session: Session, row: ProductRow) -> CarbonStanding:
 
 
 def lower_carbon_alternatives(
-    session: Session, row: ProductRow, *, today: date | None = None, limit: int = ALTERNATIVES
+    row: ProductRow, *, session: Session, today: date | None = None, limit: int = ALTERNATIVES
 ) -> list[ProductRow]:
     """Return peers with a lower GWP, those with a valid certificate first, lowest GWP first."""
     today = today or date.today()
@@ -128,7 +128,7 @@ def lower_carbon_alternatives(
     return [ProductRow(*found) for found in session.exec(query).all()]
 
 
-def public_epds(session: Session, product_id: int) -> list[EvidenceFile]:
+def public_epds(product_id: int, *, session: Session) -> list[EvidenceFile]:
     """Return the product's EPD files, the only evidence the public may read."""
     query = select(EvidenceFile).where(
         EvidenceFile.product_id == product_id, EvidenceFile.kind == EvidenceKind.EPD
@@ -137,10 +137,10 @@ def public_epds(session: Session, product_id: int) -> list[EvidenceFile]:
 
 
 def public_epd(
-    session: Session, product_id: int, evidence_id: int, evidence_dir: str
+    product_id: int, evidence_id: int, evidence_dir: str, *, session: Session
 ) -> tuple[EvidenceFile, Path]:
     """Return a published product's EPD file and its path; NotFound for anything else."""
-    get_row(session, product_id)
+    get_row(product_id, session=session)
     evidence = session.get(EvidenceFile, evidence_id)
     if evidence is None or evidence.product_id != product_id or evidence.kind != EvidenceKind.EPD:
         raise NotFound()
@@ -150,7 +150,7 @@ def public_epd(
     return evidence, path
 
 
-def indicator_lines(session: Session, row: ProductRow, assessment: dict | None) -> list:
+def indicator_lines(row: ProductRow, assessment: dict | None, *, session: Session) -> list:
     """Return the GWP and each indicator with its value and, when assessed, its level."""
     levels = (assessment or {}).get("indicators", {})
 
@@ -188,17 +188,17 @@ def product_assessment(session: Session, product: Product) -> dict | None:
     return None
 
 
-def product_page(session: Session, product_id: int, *, today: date | None = None) -> ProductPage:
+def product_page(product_id: int, *, session: Session, today: date | None = None) -> ProductPage:
     """Return what the public page of a published product shows, or raise NotFound."""
-    row = get_row(session, product_id)
+    row = get_row(product_id, session=session)
     assessment = product_assessment(session, row.product)
     return ProductPage(
         row=row,
         plant=session.get(Plant, row.product.plant_id),
-        indicators=indicator_lines(session, row, assessment),
+        indicators=indicator_lines(row, assessment, session=session),
         stars_from_data=assessment["stars"] if assessment else None,
         criteria_version=assessment["criteria_version"] if assessment else None,
-        epds=public_epds(session, product_id),
-        carbon=carbon_standing(session, row),
-        alternatives=lower_carbon_alternatives(session, row, today=today),
+        epds=public_epds(product_id, session=session),
+        carbon=carbon_standing(row, session=session),
+        alternatives=lower_carbon_alternatives(row, today=today, session=session),
     )

@@ -89,7 +89,9 @@ def _validate(
         raise Invalid(errors)
 
 
-def _store_indicator_values(session: Session, product: Product, values: dict[str, float]) -> None:
+def _store_indicator_values(
+    product: Product, values: dict[str, float], *, session: Session
+) -> None:
     indicators = {
         i.code: i for i in category_indicators(session=session, category_id=product.category_id)
     }
@@ -125,8 +127,8 @@ def create_product(
     )
     session.add(product)
     session.flush()
-    _store_indicator_values(session, product, data.indicator_values)
-    queue_for_index(session, product.id)
+    _store_indicator_values(product, data.indicator_values, session=session)
+    queue_for_index(product.id, session=session)
     session.flush()
     return product
 
@@ -142,13 +144,13 @@ def update_product(
     for name in EDITABLE_FIELDS:
         setattr(product, name, getattr(data, name))
     product.updated_at = utcnow()
-    _store_indicator_values(session, product, data.indicator_values)
-    queue_for_index(session, product.id)
+    _store_indicator_values(product, data.indicator_values, session=session)
+    queue_for_index(product.id, session=session)
     session.flush()
     return product
 
 
-def product_input(session: Session, product: Product) -> ProductInput:
+def product_input(product: Product, *, session: Session) -> ProductInput:
     """Return the stored product as input data (for completeness checks and forms)."""
     values = indicator_values(session=session, product_id=product.id)
     return ProductInput(
@@ -161,11 +163,11 @@ def publish_product(*, session: Session, actor: User, product_id: int) -> Produc
     """Publish a complete product in the public catalogue."""
     product = own_product(session=session, actor=actor, product_id=product_id)
     category = get_category(session=session, category_id=product.category_id)
-    _validate(session, actor, category, product_input(session, product), complete=True)
+    _validate(session, actor, category, product_input(product, session=session), complete=True)
     product.status = ProductStatus.PUBLISHED
     product.published_at = product.published_at or utcnow()
     product.updated_at = utcnow()
-    queue_for_index(session, product.id)
+    queue_for_index(product.id, session=session)
     session.flush()
     return product
 
@@ -175,7 +177,7 @@ def withdraw_product(*, session: Session, actor: User, product_id: int) -> Produ
     product = own_product(session=session, actor=actor, product_id=product_id)
     product.status = ProductStatus.DRAFT
     product.updated_at = utcnow()
-    queue_for_index(session, product.id)
+    queue_for_index(product.id, session=session)
     session.flush()
     return product
 
@@ -190,7 +192,7 @@ def list_own_products(*, session: Session, actor: User, page: int, per_page: int
         .order_by(Product.updated_at.desc(), Product.id.desc())
     )
     count = select(func.count()).select_from(Product).where(Product.manufacturer_id == org_id)
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
 def list_published_products(
@@ -213,7 +215,7 @@ def list_published_products(
         .join(Category, Category.id == Product.category_id)
         .where(*where)
     )
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
 def get_published_product(*, session: Session, product_id: int) -> Product:
@@ -237,9 +239,9 @@ def catalogue_overview(*, session: Session) -> list[tuple[Category, int]]:
 
 
 def set_certification_summary(
-    session: Session,
     product_id: int,
     *,
+    session: Session,
     number: str | None,
     stars: int | None,
     status: str | None,
@@ -251,6 +253,6 @@ def set_certification_summary(
     product.cert_stars = stars
     product.cert_status = status
     product.cert_valid_until = valid_until
-    queue_for_index(session, product_id)
+    queue_for_index(product_id, session=session)
     session.flush()
     certification_changed.send(session, product_id=product_id, status=status)

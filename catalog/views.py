@@ -27,7 +27,7 @@ def index():
     categories = list_categories(session=db)
     state = parse_state(request.args, {c.code for c in categories})
     per_page = current_app.config["PAGE_SIZE"]
-    found = find_products(db, state.query(per_page))
+    found = find_products(state.query(per_page), session=db)
     state = replace(state, page=found.page)
     statuses = found.result.facets.get("status", {})
     hidden = 0 if state.include_uncertified else sum(statuses.values()) - statuses.get("valid", 0)
@@ -78,7 +78,7 @@ def product(product_id: int):
     """Show everything about a published product, with its GWP against its category."""
     db = get_session()
     try:
-        page = product_page(db, product_id)
+        page = product_page(product_id, session=db)
     except NotFound:
         abort(404)
     selection, _bad = parse_id_list(request.args.get("compare"))
@@ -98,7 +98,7 @@ def product_epd(product_id: int, evidence_id: int):
     """Download a published product's EPD (the only kind of evidence that is public)."""
     try:
         evidence, path = public_epd(
-            get_session(), product_id, evidence_id, current_app.config["EVIDENCE_DIR"]
+            product_id, evidence_id, current_app.config["EVIDENCE_DIR"], session=get_session()
         )
     except NotFound:
         abort(404)
@@ -110,5 +110,5 @@ def product_epd(product_id: int, evidence_id: int):
 @bp.get("/compare")
 def compare_products():
     """Put up to four published products side by side, differences highlighted."""
-    comparison = compare(get_session(), request.args.get("ids"))
+    comparison = compare(request.args.get("ids"), session=get_session())
     return render_template("catalog/compare.html", comparison=comparison, max_compared=MAX_COMPARED)

@@ -58,13 +58,13 @@ def read_assessment_input(path: Path) -> dict[str, Any]:
     return data
 
 
-def _active_criteria(session: Session, code: str) -> Criteria:
+def _active_criteria(code: str, *, session: Session) -> Criteria:
     category = session.exec(select(Category).where(Category.code == code)).first()
     if category is None:
         known = ", ".join(session.exec(select(Category.code).order_by(Category.position)).all())
         raise click.ClickException(f"--category: unknown category {code!r} (known: {known})")
     try:
-        return active_criteria(session, category.id)[1]
+        return active_criteria(category.id, session=session)[1]
     except NotFound:
         raise click.ClickException(f"--category: {code} has no active criteria") from None
 
@@ -80,7 +80,7 @@ def assess_command(category_code: str, file: Path) -> None:
     """
     data = read_assessment_input(file)
     with session_scope(get_engine()) as session:
-        criteria = _active_criteria(session, category_code)
+        criteria = _active_criteria(category_code, session=session)
     try:
         assessment = assess(
             criteria,
@@ -108,7 +108,7 @@ def _parse_day(_ctx, _param, value: str | None) -> date | None:
 def expire_command(today: date | None) -> None:
     """Expire every certificate past its validity; running it again changes nothing."""
     with session_scope(get_engine()) as session:
-        expired = expire_certificates(session, today=today)
+        expired = expire_certificates(today=today, session=session)
         for certificate in expired:
             click.echo(f"expired {certificate.number} (valid until {certificate.valid_until})")
     click.echo(f"{len(expired)} certificate(s) expired.")
@@ -126,7 +126,7 @@ def load_criteria_command(file: Path, activate: bool) -> None:
         raise click.ClickException(f"{file}: {exc}") from None
     with session_scope(get_engine()) as session:
         try:
-            row = store_criteria(session, criteria, activate=activate)
+            row = store_criteria(criteria, activate=activate, session=session)
         except CriteriaError as exc:
             raise click.ClickException(f"{file}: {exc}") from None
         state = "active" if row.active else "stored, not active"

@@ -116,11 +116,11 @@ CERTIFICATES = Workflow(
 
 
 def apply_move(
-    session: Session,
     workflow: Workflow,
     subject: SQLModel,
     action: str,
     *,
+    session: Session,
     actor: User | None,
     reason: str = "",
     at: datetime | None = None,

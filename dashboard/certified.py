@@ -143,7 +143,7 @@ def _year_bounds(today: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _changed_to(session: Session, status: str, today: date) -> list[CertificateRow]:
+def _changed_to(status: str, today: date, *, session: Session) -> list[CertificateRow]:
     start, end = _year_bounds(today)
     latest = (
         select(CertificateEvent.certificate_id, func.max(CertificateEvent.at).label("at"))
@@ -191,6 +191,6 @@ def certificate_alerts(
             CertificateRow(c.number, holder, zh, en, code, c.stars, c.valid_until)
             for c, holder, zh, en, code in expiring
         ],
-        suspended=_changed_to(session, CertificateStatus.SUSPENDED, today),
-        revoked=_changed_to(session, CertificateStatus.REVOKED, today),
+        suspended=_changed_to(CertificateStatus.SUSPENDED, today, session=session),
+        revoked=_changed_to(CertificateStatus.REVOKED, today, session=session),
     )

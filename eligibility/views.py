@@ -64,7 +64,7 @@ def _star_choices():
     )
 
 
-def _supplier_code(session, text: str) -> tuple[str, list[str]]:
+def _supplier_code(text: str, *, session) -> tuple[str, list[str]]:
     """Return the credit code the text gives (a code or an exact name), and any errors."""
     # "name (code)" as the suggestion list fills it in, or the bare code.
     suggested = _SUGGESTION.fullmatch(text)
@@ -102,7 +102,7 @@ def check():
     answer, status = None, 200
     if "category" in request.args:
         try:
-            query = _query(session, form, categories)
+            query = _query(form, categories, session=session)
         except Invalid as exc:
             for name, messages in exc.errors.items():
                 form[name].errors = list(messages)
@@ -125,8 +125,8 @@ def check():
     return page, status
 
 
-def _query(session, form: CheckForm, categories: Categories) -> Query:
-    code, supplier_errors = _supplier_code(session, (form.supplier.data or "").strip())
+def _query(form: CheckForm, categories: Categories, *, session) -> Query:
+    code, supplier_errors = _supplier_code((form.supplier.data or "").strip(), session=session)
     try:
         query = parse_query(
             supplier=code,

@@ -48,8 +48,8 @@ class AuditEntry(SQLModel, table=True):
 
 
 def record_audit(
-    session: Session,
     *,
+    session: Session,
     actor: Any,
     action: AuditAction,
     object_type: str,

@@ -91,7 +91,7 @@ def page_number() -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-def paginate(session, query, count_query, page: int, per_page: int) -> Page:
+def paginate(query, count_query, page: int, per_page: int, *, session) -> Page:
     """Return one page of a query's rows; `count_query` counts all of them."""
     total = session.exec(count_query).one()
     rows = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()

@@ -189,4 +189,4 @@ def restore_backup(
 def rebuild_search_index(app: Flask) -> int:
     """Rebuild this instance's search index from the restored database; return the count."""
     with Session(app.extensions["db_engine"]) as session:
-        return rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+        return rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)

@@ -14,7 +14,7 @@ from procurement.rules import LineStatus
 LAPSED = frozenset({LineStatus.SUSPENDED, LineStatus.REVOKED, LineStatus.EXPIRED})
 
 
-def flag_product_lines(session: Session, product_id: int, status: str | None) -> list[int]:
+def flag_product_lines(product_id: int, status: str | None, *, session: Session) -> list[int]:
     """Flag the product's unflagged lines when its certificate lapses; unflag when valid again.
 
     Return the ids of the lists that got newly flagged lines. A line already flagged keeps
@@ -33,7 +33,7 @@ def flag_product_lines(session: Session, product_id: int, status: str | None) ->
     return list(dict.fromkeys(flagged_lists))
 
 
-def _lists_with_agencies(session: Session, list_ids: list[int]):
+def _lists_with_agencies(list_ids: list[int], *, session: Session):
     return session.exec(
         select(ProcurementList, Project.agency_id)
         .join(Project, Project.id == ProcurementList.project_id)
@@ -45,13 +45,12 @@ def _lists_with_agencies(session: Session, list_ids: list[int]):
 @certification_changed.connect
 def flag_lapsed_lines(session: Session, *, product_id: int, status: str | None, **_extra) -> None:
     """Flag every line of the product at once and tell each owning agency, list by list."""
-    list_ids = flag_product_lines(session, product_id, status)
+    list_ids = flag_product_lines(product_id, status, session=session)
     if not list_ids:
         return
     product = session.get(Product, product_id)
-    for item, agency_id in _lists_with_agencies(session, list_ids):
+    for item, agency_id in _lists_with_agencies(list_ids, session=session):
         notify_organisation(
-            session,
             agency_id,
             _(
                 "The certificate %(number)s of %(product)s is now %(status)s: its lines in the"
@@ -62,4 +61,5 @@ def flag_lapsed_lines(session: Session, *, product_id: int, status: str | None, 
                 list=item.name,
             ),
             f"/procurement/lists/{item.id}",
+            session=session,
         )

@@ -81,7 +81,7 @@ def _check_project(data: ProjectInput) -> ProjectInput:
     return ProjectInput(name, code, data.project_type, data.division_code, owner, budget)
 
 
-def _save_project(session: Session, project: Project) -> Project:
+def _save_project(project: Project, *, session: Session) -> Project:
     try:
         with session.begin_nested():
             session.add(project)
@@ -97,7 +97,7 @@ def create_project(*, session: Session, actor: User, data: ProjectInput) -> Proj
     """Create a project of the officer's agency; its code is unique within the agency."""
     agency_id = require_officer(actor)
     data = _check_project(data)
-    return _save_project(session, Project(agency_id=agency_id, **vars(data)))
+    return _save_project(Project(agency_id=agency_id, **vars(data)), session=session)
 
 
 def update_project(
@@ -108,7 +108,7 @@ def update_project(
     for key, value in vars(_check_project(data)).items():
         setattr(project, key, value)
     project.updated_at = utcnow()
-    return _save_project(session, project)
+    return _save_project(project, session=session)
 
 
 def get_project(*, session: Session, actor: User, project_id: int) -> Project:
@@ -135,7 +135,7 @@ def list_projects(*, session: Session, actor: User, page: int, per_page: int) ->
         .order_by(Project.updated_at.desc(), Project.id.desc())
     )
     count = select(func.count()).select_from(Project).where(Project.agency_id == agency_id)
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -42,13 +42,13 @@ def blank_pdf(title: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def _user_of(session: Session, organisation_id: int, role: str) -> User:
+def _user_of(organisation_id: int, role: str, *, session: Session) -> User:
     return session.exec(
         select(User).where(User.organisation_id == organisation_id, User.role == role)
     ).first()
 
 
-def _attach_evidence(session, maker, product, evidence_dir, tested_on: date) -> None:
+def _attach_evidence(maker, product, evidence_dir, tested_on: date, *, session) -> None:
     for kind, test_date in [
         ("type_test_report", tested_on),
         ("emission_monitoring", None),
@@ -66,9 +66,9 @@ def _attach_evidence(session, maker, product, evidence_dir, tested_on: date) -> 
         )
 
 
-def _reviewer_judgements(session, application) -> dict[str, Judgement]:
+def _reviewer_judgements(application, *, session) -> dict[str, Judgement]:
     product = session.get(Product, application.product_id)
-    _row, criteria = active_criteria(session, product.category_id)
+    _row, criteria = active_criteria(product.category_id, session=session)
     return {
         p.code: Judgement(True, "现场检查确认")
         for p in criteria.prerequisites
@@ -76,14 +76,14 @@ def _reviewer_judgements(session, application) -> dict[str, Judgement]:
     }
 
 
-def load_demo_certificates(session: Session, evidence_dir: str, *, today: date) -> dict[str, int]:
+def load_demo_certificates(evidence_dir: str, *, session: Session, today: date) -> dict[str, int]:
     """Apply for, review and certify the published demo products that have no application."""
     bodies = session.exec(
         select(Organisation)
         .where(Organisation.kind == OrganisationKind.CERTIFICATION_BODY)
         .order_by(Organisation.id)
     ).all()
-    reviewers = [_user_of(session, b.id, Role.REVIEWER) for b in bodies]
+    reviewers = [_user_of(b.id, Role.REVIEWER, session=session) for b in bodies]
     done = set(session.exec(select(Application.product_id)).all())
     products = session.exec(
         select(Product)
@@ -95,11 +95,13 @@ def load_demo_certificates(session: Session, evidence_dir: str, *, today: date) 
     todo = [p for p in products if p.id not in done]
     with click.progressbar(todo, label="Demo certificates") as bar:
         for n, product in enumerate(bar):
-            maker = _user_of(session, product.manufacturer_id, Role.MANUFACTURER)
+            maker = _user_of(product.manufacturer_id, Role.MANUFACTURER, session=session)
             body, reviewer = bodies[n % len(bodies)], reviewers[n % len(bodies)]
             issued_on = today - timedelta(days=20 + 11 * n)
-            _attach_evidence(session, maker, product, evidence_dir, issued_on - timedelta(days=60))
-            if missing_for_application(session, product, today=issued_on):
+            _attach_evidence(
+                maker, product, evidence_dir, issued_on - timedelta(days=60), session=session
+            )
+            if missing_for_application(product, today=issued_on, session=session):
                 continue
             application = create_application(
                 session=session, actor=maker, product_id=product.id, body_id=body.id
@@ -116,9 +118,9 @@ def load_demo_certificates(session: Session, evidence_dir: str, *, today: date) 
                 actor=reviewer,
                 application_id=application.id,
                 corrections={},
-                judgements=_reviewer_judgements(session, application),
+                judgements=_reviewer_judgements(application, session=session),
             )
-            stars = assess_application(session, application, today=issued_on).stars
+            stars = assess_application(application, today=issued_on, session=session).stars
             decide_application(
                 session=session,
                 actor=reviewer,
@@ -128,17 +130,17 @@ def load_demo_certificates(session: Session, evidence_dir: str, *, today: date) 
                 today=issued_on,
             )
             counts["certificates" if stars else "rejected"] += 1
-    _lifecycle_examples(session, today)
+    _lifecycle_examples(today, session=session)
     return counts
 
 
-def _lifecycle_examples(session: Session, today: date) -> None:
+def _lifecycle_examples(today: date, *, session: Session) -> None:
     """Give the demo one suspended, one revoked and one expired certificate (once)."""
     certificates = session.exec(select(Certificate).order_by(Certificate.id)).all()
     if len(certificates) < 3 or any(c.status != "valid" for c in certificates):
         return
     suspended, revoked, expired = certificates[1], certificates[4], certificates[-1]
-    reviewer = _user_of(session, suspended.body_id, Role.REVIEWER)
+    reviewer = _user_of(suspended.body_id, Role.REVIEWER, session=session)
     record_surveillance(
         session=session,
         actor=reviewer,
@@ -148,7 +150,7 @@ def _lifecycle_examples(session: Session, today: date) -> None:
         notes="监督抽样：28 天抗压强度不合格",
         today=today,
     )
-    reviewer = _user_of(session, revoked.body_id, Role.REVIEWER)
+    reviewer = _user_of(revoked.body_id, Role.REVIEWER, session=session)
     change_status(
         session=session,
         actor=reviewer,
@@ -167,4 +169,4 @@ def _lifecycle_examples(session: Session, today: date) -> None:
     expired.issued_on = date(today.year - 6, 3, 1)
     expired.valid_until = date(today.year - 1, 2, 28)
     session.flush()
-    expire_certificates(session, today=today)
+    expire_certificates(today=today, session=session)

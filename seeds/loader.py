@@ -39,7 +39,7 @@ def _read(name: str) -> dict:
         return tomllib.load(fh)
 
 
-def _upsert(session: Session, model, where: dict, values: dict, *, keep: tuple[str, ...] = ()):
+def _upsert(model, where: dict, values: dict, *, session: Session, keep: tuple[str, ...] = ()):
     row = session.exec(select(model).filter_by(**where)).first()
     if row is None:
         row = model(**where, **values)
@@ -61,7 +61,6 @@ def load_categories(session: Session) -> int:
     data = _read("categories.toml")["category"]
     for position, item in enumerate(data):
         category = _upsert(
-            session,
             Category,
             {"code": item["code"]},
             {
@@ -80,10 +79,10 @@ def load_categories(session: Session) -> int:
                 "position": position,
             },
             keep=ADMIN_MANAGED_CATEGORY_FIELDS,
+            session=session,
         )
         for vpos, variant in enumerate(item.get("variant", [])):
             _upsert(
-                session,
                 CategoryVariant,
                 {"category_id": category.id, "code": variant["code"]},
                 {
@@ -93,10 +92,10 @@ def load_categories(session: Session) -> int:
                     "gwp_reference_source": variant.get("gwp_reference_source", ""),
                     "position": vpos,
                 },
+                session=session,
             )
         for ipos, ind in enumerate(item.get("indicator", [])):
             _upsert(
-                session,
                 CategoryIndicator,
                 {"category_id": category.id, "code": ind["code"]},
                 {
@@ -108,11 +107,12 @@ def load_categories(session: Session) -> int:
                     "plausible_max": ind["plausible"][1],
                     "position": ipos,
                 },
+                session=session,
             )
     return len(data)
 
 
-def _organisation(session: Session, item: dict) -> Organisation:
+def _organisation(item: dict, *, session: Session) -> Organisation:
     org = session.exec(
         select(Organisation).where(Organisation.credit_code == item["credit_code"])
     ).first()
@@ -122,7 +122,7 @@ def _organisation(session: Session, item: dict) -> Organisation:
     return create_organisation(session=session, actor=None, organisation=OrganisationData(**fields))
 
 
-def _user(session: Session, org: Organisation, item: dict, password_hash: str) -> None:
+def _user(org: Organisation, item: dict, password_hash: str, *, session: Session) -> None:
     email = normalize_email(item["email"])
     if session.exec(select(User.id).where(User.email == email)).first():
         return
@@ -137,9 +137,8 @@ def _user(session: Session, org: Organisation, item: dict, password_hash: str) -
     )
 
 
-def _plant(session: Session, org: Organisation, item: dict) -> Plant:
+def _plant(org: Organisation, item: dict, *, session: Session) -> Plant:
     plant = _upsert(
-        session,
         Plant,
         {"manufacturer_id": org.id, "name": item["name_zh"]},
         {
@@ -149,18 +148,19 @@ def _plant(session: Session, org: Organisation, item: dict) -> Plant:
             "capacity_unit": item.get("capacity_unit"),
             "capacity_kind": item.get("capacity_kind", "product"),
         },
+        session=session,
     )
     for figure in item.get("energy", []):
         _upsert(
-            session,
             PlantEnergyFigure,
             {"plant_id": plant.id, "year": figure["year"], "metric": figure["metric"]},
             {"value": figure["value"], "unit": figure["unit"]},
+            session=session,
         )
     return plant
 
 
-def _product(session: Session, org: Organisation, plants: dict, item: dict, categories) -> bool:
+def _product(org: Organisation, plants: dict, item: dict, categories, *, session: Session) -> bool:
     category = categories[item["category"]]
     exists = session.exec(
         select(Product.id).where(
@@ -205,7 +205,7 @@ def _product(session: Session, org: Organisation, plants: dict, item: dict, cate
     )
     session.add(product)
     session.flush()
-    queue_for_index(session, product.id)
+    queue_for_index(product.id, session=session)
     indicators = {
         i.code: i
         for i in session.exec(
@@ -222,7 +222,7 @@ def _product(session: Session, org: Organisation, plants: dict, item: dict, cate
     return True
 
 
-def load_demo(session: Session, echo=click.echo) -> dict[str, int]:
+def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
     """Create the demo organisations, users, plants and products that are not there yet."""
     organisations = _read("demo.toml")["organisation"]
     categories = {c.code: c for c in session.exec(select(Category)).all()}
@@ -230,13 +230,15 @@ def load_demo(session: Session, echo=click.echo) -> dict[str, int]:
     counts = {"organisations": 0, "products_created": 0}
     with click.progressbar(organisations, label="Demo organisations") as bar:
         for item in bar:
-            org = _organisation(session, item)
+            org = _organisation(item, session=session)
             counts["organisations"] += 1
             for user in item.get("user", []):
-                _user(session, org, user, password_hash)
-            plants = {p["key"]: _plant(session, org, p) for p in item.get("plant", [])}
+                _user(org, user, password_hash, session=session)
+            plants = {p["key"]: _plant(org, p, session=session) for p in item.get("plant", [])}
             for product in item.get("product", []):
-                counts["products_created"] += _product(session, org, plants, product, categories)
+                counts["products_created"] += _product(
+                    org, plants, product, categories, session=session
+                )
             session.flush()
     return counts
 
@@ -249,21 +251,21 @@ def seed_command(demo: bool) -> None:
     with session_scope(get_engine()) as session:
         n = load_categories(session)
         click.echo(f"Categories: {n}.")
-        click.echo(f"Criteria files: {load_shipped_criteria(session)}.")
+        click.echo(f"Criteria files: {load_shipped_criteria(session=session)}.")
         if demo:
-            counts = load_demo(session)
+            counts = load_demo(session=session)
             click.echo(
                 f"Demo data: {counts['organisations']} organisations, "
                 f"{counts['products_created']} new products."
             )
             certified = load_demo_certificates(
-                session, current_app.config["EVIDENCE_DIR"], today=date.today()
+                current_app.config["EVIDENCE_DIR"], today=date.today(), session=session
             )
             click.echo(
                 f"Demo certification: {certified['certificates']} new certificates, "
                 f"{certified['waiting']} applications waiting, {certified['rejected']} rejected."
             )
-            procured = load_demo_procurement(session, today=date.today())
+            procured = load_demo_procurement(today=date.today(), session=session)
             click.echo(
                 f"Demo procurement: {procured['projects']} new projects, "
                 f"{procured['lines']} new list lines."

@@ -56,11 +56,11 @@ LINES = (
 MATERIAL = ("fired-brick", "烧结页岩多孔砖 MU10 240×115×90 mm", "某县兴旺页岩砖厂", "380", "285")
 
 
-def _buyer(session: Session) -> User | None:
+def _buyer(*, session: Session) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(BUYER_EMAIL))).first()
 
 
-def _certified_product(session: Session, wanted: DemoLine, today: date) -> Product | None:
+def _certified_product(wanted: DemoLine, today: date, *, session: Session) -> Product | None:
     """Return the named product if it is certified today, else the category's first such one."""
     candidates = session.exec(
         select(Product)
@@ -78,7 +78,7 @@ def _certified_product(session: Session, wanted: DemoLine, today: date) -> Produ
     return (named or candidates or [None])[0]
 
 
-def _project(session: Session, buyer: User) -> tuple[Project, bool]:
+def _project(buyer: User, *, session: Session) -> tuple[Project, bool]:
     project = session.exec(
         select(Project).where(
             Project.agency_id == buyer.organisation_id, Project.code == PROJECT.code
@@ -98,19 +98,19 @@ def _list(session: Session, buyer: User, project: Project) -> ProcurementList:
     return item or create_list(session=session, actor=buyer, project_id=project.id, name=LIST_NAME)
 
 
-def load_demo_procurement(session: Session, *, today: date) -> dict[str, int]:
+def load_demo_procurement(*, session: Session, today: date) -> dict[str, int]:
     """Create the demo project with its list and lines unless they are there already."""
     counts = {"projects": 0, "lines": 0}
-    buyer = _buyer(session)
+    buyer = _buyer(session=session)
     if buyer is None:
         return counts
-    project, created = _project(session, buyer)
+    project, created = _project(buyer, session=session)
     counts["projects"] += created
     item = _list(session, buyer, project)
     if session.exec(select(ListLine.id).where(ListLine.list_id == item.id)).first():
         return counts
     for wanted in LINES:
-        product = _certified_product(session, wanted, today)
+        product = _certified_product(wanted, today, session=session)
         if product is None:
             continue
         add_product_line(

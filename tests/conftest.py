@@ -49,7 +49,7 @@ def database_url(tmp_path_factory) -> str:
     with app.app_context():
         session = get_session()
         load_categories(session)
-        load_shipped_criteria(session)
+        load_shipped_criteria(session=session)
         session.commit()
     engine.dispose()
     return url

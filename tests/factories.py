@@ -216,7 +216,7 @@ def issue_test_certificate(
     """Issue a certificate for a new cement product through issue_certificate, and commit."""
     maker = maker or make_manufacturer_user(session)
     item = make_product(session, maker, **product)
-    row, criteria = active_criteria(session, item.category_id)
+    row, criteria = active_criteria(item.category_id, session=session)
     application = create_application(
         session=session, actor=maker, product_id=item.id, body_id=body.id
     )
@@ -226,11 +226,11 @@ def issue_test_certificate(
     assessment = assess(
         criteria,
         variant=None,
-        values=declared_values(session, item),
+        values=declared_values(item, session=session),
         prerequisites={p.code: True for p in criteria.prerequisites},
     )
     certificate = issue_certificate(
-        session, application, assessment, reviewer, today=issued_on or date.today()
+        application, assessment, reviewer, today=issued_on or date.today(), session=session
     )
     application.certificate_id = certificate.id
     session.commit()

@@ -36,7 +36,7 @@ def _count(session, model) -> int:
 
 @pytest.fixture
 def demo(session):
-    load_demo(session, echo=lambda *a, **k: None)
+    load_demo(echo=lambda *a, **k: None, session=session)
     session.commit()
     return session
 
@@ -87,7 +87,7 @@ def test_loading_again_changes_nothing(demo):
         _count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)
     ]
     load_categories(session)
-    counts = load_demo(session, echo=lambda *a, **k: None)
+    counts = load_demo(echo=lambda *a, **k: None, session=session)
     session.commit()
     after = [
         _count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)
@@ -118,7 +118,7 @@ def test_demo_certificates_cover_every_category_star_and_status(demo, tmp_path):
     from seeds.certification_demo import load_demo_certificates
 
     session = demo
-    counts = load_demo_certificates(session, str(tmp_path), today=date(2026, 11, 24))
+    counts = load_demo_certificates(str(tmp_path), today=date(2026, 11, 24), session=session)
     session.commit()
     certificates = session.exec(select(Certificate)).all()
     assert counts["certificates"] == len(certificates) >= 30
@@ -130,5 +130,5 @@ def test_demo_certificates_cover_every_category_star_and_status(demo, tmp_path):
     assert statuses.count("valid") == len(statuses) - 3
     waiting = session.exec(select(Application).where(Application.state == "submitted")).all()
     assert len(waiting) == counts["waiting"] >= 3
-    again = load_demo_certificates(session, str(tmp_path), today=date(2026, 11, 24))
+    again = load_demo_certificates(str(tmp_path), today=date(2026, 11, 24), session=session)
     assert again == {"certificates": 0, "waiting": 0, "rejected": 0}

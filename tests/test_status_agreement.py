@@ -64,7 +64,7 @@ def register(app, session: Session):
             summarise(session, certificate)
             session.commit()
             made[(stored, end_name)] = certificate
-    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)
     return body, reviewer, made
 
 
@@ -121,7 +121,7 @@ def test_the_reviewers_certificate_list_agrees(session, register):
     _, reviewer, made = register
     for status in ("valid", "suspended", "revoked", "expired"):
         page = body_certificates(
-            session, reviewer, status=status, today=TODAY, page=1, per_page=100
+            reviewer, status=status, today=TODAY, page=1, per_page=100, session=session
         )
         assert {c.number for c in page.items} == {
             c.number for c in made.values() if _expected(c) == status

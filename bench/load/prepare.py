@@ -157,12 +157,12 @@ def add_certificates(database_url: str, echo=print) -> int:
     started = time.perf_counter()
     count = 0
     with Session(engine) as session:
-        load_shipped_criteria(session)
+        load_shipped_criteria(session=session)
         bodies = _bodies(session)
         categories = {c.id: c for c in session.exec(select(Category)).all()}
         versions = {}
         for category_id in categories:
-            version, criteria = active_criteria(session, category_id)
+            version, criteria = active_criteria(category_id, session=session)
             versions[category_id] = (version.id, f"{criteria.title_zh} ({criteria.version})")
         rows = list(_certificate_rows(session))
         for start in range(0, len(rows), BATCH):

@@ -92,7 +92,7 @@ def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
     started = time.perf_counter()
     init_search()
     with Session(_engine(db)) as session:
-        count = rebuild_index(session, index_dir, procs=procs)
+        count = rebuild_index(index_dir, procs=procs, session=session)
     seconds = time.perf_counter() - started
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     return {
@@ -140,7 +140,7 @@ def build_fts(db: Path) -> dict:
     with Session(_engine(db)) as session:
         rows = [
             (doc.product_id, document_text(doc).replace(NAME_END, "\n"))
-            for doc in documents(session)
+            for doc in documents(session=session)
         ]
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE IF EXISTS product_fts")
@@ -246,11 +246,11 @@ def query_like(db: Path, queries: list[dict], rounds: int) -> dict:
 
         def run(query: dict) -> int:
             return database_search(
-                session,
                 query["q"],
                 filters=query.get("filters"),
                 sort=query.get("sort", "relevance"),
                 include_uncertified=query.get("include_uncertified", False),
+                session=session,
             ).total
 
         result = _timed(run, queries, rounds)

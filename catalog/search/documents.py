@@ -95,7 +95,7 @@ def _document(row: Sequence) -> ProductDocument:
 
 
 def documents(
-    session: Session, product_ids: Iterable[int] | None = None
+    product_ids: Iterable[int] | None = None, *, session: Session
 ) -> Iterator[ProductDocument]:
     """Yield the documents of published products (all of them, or those given) in one query."""
     query = _document_query()
@@ -108,7 +108,7 @@ def documents(
             yield _document(row)
 
 
-def count_indexable(session: Session) -> int:
+def count_indexable(*, session: Session) -> int:
     """Return how many products a rebuild will index (for a progress bar)."""
     query = select(func.count()).select_from(Product)
     return session.exec(query.where(Product.status == ProductStatus.PUBLISHED)).one()

@@ -84,9 +84,9 @@ _ORDER = {
 
 
 def database_search(
-    session: Session,
     query: str,
     *,
+    session: Session,
     filters: dict[str, list[str]] | None = None,
     sort: str = "relevance",
     page: int = 1,

@@ -28,15 +28,15 @@ from catalog.search.documents import as_utc, documents
 GAP_GRACE = timedelta(seconds=60)
 
 
-def queue_for_index(session: Session, product_id: int) -> None:
+def queue_for_index(product_id: int, *, session: Session) -> None:
     """Record, in the caller's transaction, that the product's search document is stale."""
     session.add(SearchOutbox(product_id=product_id))
 
 
 def rebuild_index(
-    session: Session,
     index_dir: str | Path,
     *,
+    session: Session,
     progress: Callable[[int], None] | None = None,
     procs: int = 1,
 ) -> int:
@@ -55,7 +55,7 @@ def rebuild_index(
         name = f"{storage.PREFIX}{time.time_ns():x}"
         building = index_dir / (name + storage.BUILDING)
         storage.create_index(building)
-        stream = documents(session)
+        stream = documents(session=session)
         try:
             count = storage.write_documents(building, stream, procs=procs, progress=progress)
         finally:
@@ -76,7 +76,7 @@ def _contiguous_end(last: int, rows: Sequence, now: datetime) -> int:
     return expected - 1
 
 
-def _check_not_ahead(session: Session, last: int) -> None:
+def _check_not_ahead(last: int, *, session: Session) -> None:
     newest = session.exec(select(func.max(SearchOutbox.id))).one() or 0
     if last > newest:
         # The index has applied rows this database never had: the database was restored from
@@ -84,7 +84,7 @@ def _check_not_ahead(session: Session, last: int) -> None:
         raise storage.IndexUnavailable(f"the index is ahead of the database ({last} > {newest})")
 
 
-def apply_outbox(session: Session, index_dir: str | Path, *, batch: int = 500) -> int:
+def apply_outbox(index_dir: str | Path, *, session: Session, batch: int = 500) -> int:
     """Apply outbox rows newer than the index's state, in order; return how many were applied.
 
     Idempotent: a row applied twice leaves the same document. Raises IndexUnavailable when
@@ -105,10 +105,10 @@ def apply_outbox(session: Session, index_dir: str | Path, *, batch: int = 500) -
             ).all()
             if not rows:
                 if not applied:
-                    _check_not_ahead(session, last)
+                    _check_not_ahead(last, session=session)
                 break
             product_ids = {product_id for _, product_id, _ in rows}
-            upserts = list(documents(session, product_ids))
+            upserts = list(documents(product_ids, session=session))
             removals = product_ids - {doc.product_id for doc in upserts}
             storage.update_documents(generation, upserts, removals)
             applied += len(rows)
@@ -126,11 +126,11 @@ def follow_round(engine: Engine, index_dir: str, echo: Callable[[str], None]) ->
     # A fresh session each round, so that each poll sees newly committed rows.
     with Session(engine) as session:
         try:
-            applied = apply_outbox(session, index_dir)
+            applied = apply_outbox(index_dir, session=session)
         except storage.IndexUnavailable as exc:
             echo(f"No usable index in {index_dir} ({exc}): rebuilding it.")
-            echo(f"Indexed {rebuild_index(session, index_dir)} products.")
-            applied = apply_outbox(session, index_dir)
+            echo(f"Indexed {rebuild_index(index_dir, session=session)} products.")
+            applied = apply_outbox(index_dir, session=session)
     if applied:
         echo(f"Applied {applied} outbox rows (up to {storage.last_applied(index_dir)}).")
     return applied

@@ -57,4 +57,4 @@ def search(session: Session, query: Query) -> tuple[SearchResult, bool]:
             return index.search(query.text, **arguments), False
         except IndexUnavailable as exc:
             logger.warning("search index failed, using SQL: %s", exc)
-    return database_search(session, query.text, **arguments), True
+    return database_search(query.text, **arguments, session=session), True

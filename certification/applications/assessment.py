@@ -12,16 +12,16 @@ from certification.criteria.store import active_criteria, criteria_of_version
 from certification.models import Application, PrerequisiteJudgement, ReviewedValue
 
 
-def application_criteria(session: Session, application: Application) -> Criteria:
+def application_criteria(application: Application, *, session: Session) -> Criteria:
     """Return the criteria the application is assessed by: its version, else the active one."""
     if application.criteria_version_id:
-        return criteria_of_version(session, application.criteria_version_id)
+        return criteria_of_version(application.criteria_version_id, session=session)
     product = session.get(Product, application.product_id)
-    return active_criteria(session, product.category_id)[1]
+    return active_criteria(product.category_id, session=session)[1]
 
 
 def assess_application(
-    session: Session, application: Application, *, today: date | None = None, preview: bool = False
+    application: Application, *, session: Session, today: date | None = None, preview: bool = False
 ) -> Assessment:
     """Assess the application: declared values as corrected by the reviewer, judged prerequisites.
 
@@ -43,11 +43,11 @@ def assess_application(
         ).all()
     }
     return assess_product(
-        session,
         session.get(Product, application.product_id),
-        application_criteria(session, application),
+        application_criteria(application, session=session),
         confirmed=confirmed,
         judged=judged,
         preview=preview,
         today=today or date.today(),
+        session=session,
     )

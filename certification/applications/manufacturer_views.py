@@ -66,8 +66,8 @@ def apply(product_id: int):
         "certification/apply.html",
         form=form,
         product=product,
-        page=load_preview_page(db, product),
-        open_application=open_application(db, product.id),
+        page=load_preview_page(product, session=db),
+        open_application=open_application(product.id, session=db),
     ), 400 if form.errors else 200
 
 
@@ -77,7 +77,7 @@ def applications():
     """List the manufacturer's applications, latest change first."""
     if current_user.role == Role.REVIEWER:
         return redirect(url_for(".review_queue"))
-    page = manufacturer_applications(get_session(), current_user, **page_args())
+    page = manufacturer_applications(current_user, **page_args(), session=get_session())
     return render_template("certification/applications.html", page=page)
 
 
@@ -92,7 +92,7 @@ def application(application_id: int):
 
 
 def _application_page(item: Application, *, submit_form=None, answer_form=None, status=200):
-    page = load_application_page(get_session(), item, preview=True)
+    page = load_application_page(item, preview=True, session=get_session())
     return render_template(
         "certification/application.html",
         page=page,
@@ -145,7 +145,7 @@ def resubmit(application_id: int):
 def my_certificates():
     """List the company's certificates with renewal (in its window) and change applications."""
     today = date.today()
-    page = held_certificates(get_session(), current_user, **page_args())
+    page = held_certificates(current_user, **page_args(), session=get_session())
     return render_template(
         "manufacturer/certificates.html",
         page=page,
@@ -155,7 +155,7 @@ def my_certificates():
 
 def _held_or_404(certificate_id: int) -> Certificate:
     try:
-        return holder_certificate(get_session(), current_user, certificate_id)
+        return holder_certificate(current_user, certificate_id, session=get_session())
     except NotFound:
         abort(404)
 
@@ -197,7 +197,7 @@ def apply_change(certificate_id: int):
     """Apply for a change to a certified product; the certificate keeps its number."""
     certificate = _held_or_404(certificate_id)
     form = ChangeForm()
-    bodies = certification_bodies(get_session())
+    bodies = certification_bodies(session=get_session())
     form.body_id.choices = select_choices((b.id, b.name_zh) for b in bodies)
     if request.method == "GET":
         form.body_id.data = certificate.body_id

@@ -19,7 +19,7 @@ def _unread_notifications() -> dict:
         if not current_user.is_authenticated:
             return 0
         if "unread_notifications" not in g:
-            g.unread_notifications = unread_count(get_session(), current_user.id)
+            g.unread_notifications = unread_count(current_user.id, session=get_session())
         return g.unread_notifications
 
     return {"unread_notifications": unread_notifications}
@@ -32,8 +32,8 @@ def notifications():
     db = get_session()
     form = FlaskForm()
     if form.validate_on_submit():
-        mark_all_read(db, current_user.id)
+        mark_all_read(current_user.id, session=db)
         flash(_("All notifications marked as read."), "success")
         return redirect(url_for(".notifications"))
-    page = notification_page(db, current_user.id, **page_args())
+    page = notification_page(current_user.id, **page_args(), session=db)
     return render_template("notifications.html", page=page, form=form)

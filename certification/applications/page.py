@@ -72,7 +72,7 @@ def _actor_name(user: User | None, organisation: Organisation | None) -> str:
     return f"{name} · {localized(organisation)}" if user.display_name else name
 
 
-def _events(session: Session, application_id: int) -> list[tuple[ApplicationEvent, str]]:
+def _events(application_id: int, *, session: Session) -> list[tuple[ApplicationEvent, str]]:
     rows = session.exec(
         select(ApplicationEvent, User, Organisation)
         .outerjoin(User, User.id == ApplicationEvent.actor_id)
@@ -95,23 +95,23 @@ def _fill_assessment(view: ApplicationPage, assessment: dict, *, preview: bool) 
     )
 
 
-def _criteria(session: Session, product: Product, version_id: int | None) -> Criteria | None:
+def _criteria(product: Product, version_id: int | None, *, session: Session) -> Criteria | None:
     if version_id:
-        return criteria_of_version(session, version_id)
+        return criteria_of_version(version_id, session=session)
     try:
-        return active_criteria(session, product.category_id)[1]
+        return active_criteria(product.category_id, session=session)[1]
     except NotFound:
         return None
 
 
-def _missing(session: Session, product: Product) -> list[str]:
+def _missing(product: Product, *, session: Session) -> list[str]:
     try:
-        return missing_for_application(session, product)
+        return missing_for_application(product, session=session)
     except NotFound:
         return [_("This category has no certification criteria yet.")]
 
 
-def _product_facts(session: Session, product: Product) -> dict:
+def _product_facts(product: Product, *, session: Session) -> dict:
     """Return the product with its category, class and plant, as page fields."""
     category = session.get(Category, product.category_id)
     variant = (
@@ -137,41 +137,43 @@ def _with_live_assessment(view: ApplicationPage, assess, *, preview: bool) -> Ap
     return view
 
 
-def load_preview_page(session: Session, product: Product) -> ApplicationPage:
+def load_preview_page(product: Product, *, session: Session) -> ApplicationPage:
     """Gather what the apply page shows: what the product lacks and what it would score."""
     view = ApplicationPage(
-        **_product_facts(session, product),
+        **_product_facts(product, session=session),
         manufacturer=session.get(Organisation, product.manufacturer_id),
-        criteria=_criteria(session, product, None),
-        missing=_missing(session, product),
-        declared=declared_values(session, product),
+        criteria=_criteria(product, None, session=session),
+        missing=_missing(product, session=session),
+        declared=declared_values(product, session=session),
     )
-    return _with_live_assessment(view, lambda: preview_assessment(session, product), preview=True)
+    return _with_live_assessment(
+        view, lambda: preview_assessment(product, session=session), preview=True
+    )
 
 
 def load_application_page(
-    session: Session, application: Application, *, preview: bool
+    application: Application, *, session: Session, preview: bool
 ) -> ApplicationPage:
     """Gather what the application page shows; `preview` is the manufacturer's assessment."""
     product = session.get(Product, application.product_id)
-    events = _events(session, application.id)
+    events = _events(application.id, session=session)
     conversation = [
         (e, who) for e, who in events if e.to_state in (S.INFORMATION_REQUESTED, S.RESUBMITTED)
     ]
     final = application.state in FINAL_STATES
     view = ApplicationPage(
-        **_product_facts(session, product),
+        **_product_facts(product, session=session),
         application=application,
         manufacturer=session.get(Organisation, application.manufacturer_id),
         body=session.get(Organisation, application.body_id),
-        criteria=_criteria(session, product, application.criteria_version_id),
+        criteria=_criteria(product, application.criteria_version_id, session=session),
         events=events,
         conversation=conversation,
-        missing=[] if final else _missing(session, product),
+        missing=[] if final else _missing(product, session=session),
         certificate=session.get(Certificate, application.certificate_id)
         if application.certificate_id and application.state == S.APPROVED
         else None,
-        declared=declared_values(session, product),
+        declared=declared_values(product, session=session),
         reviewed={
             r.indicator_code: r
             for r in session.exec(
@@ -192,5 +194,7 @@ def load_application_page(
         _fill_assessment(view, json.loads(application.assessment), preview=False)
         return view
     return _with_live_assessment(
-        view, lambda: assess_application(session, application, preview=preview), preview=preview
+        view,
+        lambda: assess_application(application, preview=preview, session=session),
+        preview=preview,
     )

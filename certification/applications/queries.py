@@ -13,7 +13,7 @@ from greenbm.forms_util import Page, paginate
 from greenbm.models_base import utcnow
 
 
-def manufacturer_applications(session: Session, actor: User, page: int, per_page: int) -> Page:
+def manufacturer_applications(actor: User, page: int, per_page: int, *, session: Session) -> Page:
     """Return a page of (application, product, body) of the actor's company, latest change first."""
     where = Application.manufacturer_id == actor.organisation_id
     query = (
@@ -24,13 +24,13 @@ def manufacturer_applications(session: Session, actor: User, page: int, per_page
         .order_by(Application.updated_at.desc(), Application.id.desc())
     )
     count = select(func.count()).select_from(Application).where(where)
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
 def queued_applications(
-    session: Session,
     actor: User,
     *,
+    session: Session,
     states: tuple[str, ...],
     category: str | None,
     age: int | None,
@@ -66,10 +66,10 @@ def queued_applications(
         .join(Category, Category.id == Product.category_id)
         .where(*where)
     )
-    return paginate(session, query, count, page, per_page)
+    return paginate(query, count, page, per_page, session=session)
 
 
-def reviewable_evidence(session: Session, actor: User, evidence_id: int) -> EvidenceFile:
+def reviewable_evidence(actor: User, evidence_id: int, *, session: Session) -> EvidenceFile:
     """Return an evidence file of a product the actor's body has a submitted application for.
 
     Raise NotFound otherwise: a draft is not sent to the body yet.

@@ -38,11 +38,13 @@ def start_review(
     application = get_application(
         session=session, actor=actor, application_id=application_id, lock_version=lock_version
     )
-    apply_move(session, APPLICATIONS, application, "start_review", actor=actor)
+    apply_move(APPLICATIONS, application, "start_review", actor=actor, session=session)
     notify_manufacturer(
-        session, application, _("Your application %(id)d is under review.", id=application.id)
+        application,
+        _("Your application %(id)d is under review.", id=application.id),
+        session=session,
     )
-    flush_or_conflict(session)
+    flush_or_conflict(session=session)
     return application
 
 
@@ -61,14 +63,19 @@ def request_information(
     if not question.strip():
         raise Invalid({"reason": [_("Write the question for the manufacturer.")]})
     apply_move(
-        session, APPLICATIONS, application, "request_information", actor=actor, reason=question
+        APPLICATIONS,
+        application,
+        "request_information",
+        actor=actor,
+        reason=question,
+        session=session,
     )
     notify_manufacturer(
-        session,
         application,
         _("The reviewer asks about application %(id)d: %(q)s", id=application.id, q=question),
+        session=session,
     )
-    flush_or_conflict(session)
+    flush_or_conflict(session=session)
     return application
 
 
@@ -104,8 +111,8 @@ def record_review(
     if actor.role != Role.REVIEWER or application.state != S.UNDER_REVIEW:
         raise NotAllowed()
     product = session.get(Product, application.product_id)
-    criteria = application_criteria(session, application)
-    declared = declared_values(session, product)
+    criteria = application_criteria(application, session=session)
+    declared = declared_values(product, session=session)
     indicator_codes = {i.code for i in criteria.indicators}
     prereq_codes = {p.code for p in criteria.prerequisites}
     errors: dict[str, list[str]] = {}
@@ -153,7 +160,7 @@ def record_review(
     # Touch the application so that a decision made on the data before this review conflicts.
     application.updated_at = utcnow()
     session.add(application)
-    flush_or_conflict(session)
+    flush_or_conflict(session=session)
     return application
 
 
@@ -171,7 +178,7 @@ def decide_application(
     application = get_application(
         session=session, actor=actor, application_id=application_id, lock_version=lock_version
     )
-    assessment = assess_application(session, application, today=today)
+    assessment = assess_application(application, today=today, session=session)
     if approve and assessment.stars < 1:
         raise Invalid(
             {"decision": [_("The assessment gives no star: the application can only be rejected.")]}
@@ -179,12 +186,14 @@ def decide_application(
     application.assessment = json.dumps(assessment_to_dict(assessment), ensure_ascii=False)
     application.decision_reason = reason.strip()
     action = "approve" if approve else "reject"
-    apply_move(session, APPLICATIONS, application, action, actor=actor, reason=reason)
-    flush_or_conflict(session)
+    apply_move(APPLICATIONS, application, action, actor=actor, reason=reason, session=session)
+    flush_or_conflict(session=session)
     if approve:
-        certificate = issue_certificate(session, application, assessment, actor, today=today)
+        certificate = issue_certificate(
+            application, assessment, actor, today=today, session=session
+        )
         application.certificate_id = certificate.id
-        flush_or_conflict(session)
+        flush_or_conflict(session=session)
         message = _(
             "Application %(id)d approved: certificate %(number)s, %(stars)d star(s).",
             id=application.id,
@@ -193,6 +202,6 @@ def decide_application(
         )
     else:
         message = _("Application %(id)d was rejected: %(reason)s", id=application.id, reason=reason)
-    notify_manufacturer(session, application, message)
-    flush_or_conflict(session)
+    notify_manufacturer(application, message, session=session)
+    flush_or_conflict(session=session)
     return application

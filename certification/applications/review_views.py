@@ -68,12 +68,12 @@ def review_queue():
     form.validate()
     filters = form.filters()
     page = queued_applications(
-        db,
         current_user,
         states=(filters["state"],) if filters["state"] else WAITING_FOR_REVIEWER,
         category=filters["category"],
         age=filters["age"],
         **page_args(),
+        session=db,
     )
     return render_template(
         "certification/queue.html",
@@ -106,7 +106,7 @@ def _review_data(page: ApplicationPage) -> dict:
 
 def _review_page(item: Application, *, review_form=None, decision_form=None, status=200):
     db = get_session()
-    page = load_application_page(db, item, preview=False)
+    page = load_application_page(item, preview=False, session=db)
     form_class, indicators = _review_form_class(page)
     return render_template(
         "certification/review.html",
@@ -145,7 +145,7 @@ def review_start(application_id: int):
 def review_record(application_id: int):
     """Store the confirmed or corrected values and the prerequisite judgements."""
     item = reviewable_or_404(application_id)
-    page = load_application_page(get_session(), item, preview=False)
+    page = load_application_page(item, preview=False, session=get_session())
     form_class, indicators = _review_form_class(page)
     form = form_class()
     if form.validate_on_submit():
@@ -220,7 +220,7 @@ def _decision_message(item: Application) -> str:
 def review_evidence(evidence_id: int):
     """Serve an evidence PDF inline, framed by this site only, to reviewers who need it."""
     try:
-        evidence = reviewable_evidence(get_session(), current_user, evidence_id)
+        evidence = reviewable_evidence(current_user, evidence_id, session=get_session())
     except NotFound:
         abort(404)
     path = Path(current_app.config["EVIDENCE_DIR"]) / evidence.stored_name

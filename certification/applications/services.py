@@ -21,7 +21,7 @@ from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
 S = ApplicationState
 
 
-def certification_bodies(session: Session) -> list[Organisation]:
+def certification_bodies(*, session: Session) -> list[Organisation]:
     """Return the certification bodies a manufacturer can choose from."""
     query = select(Organisation).where(Organisation.kind == OrganisationKind.CERTIFICATION_BODY)
     return list(session.exec(query.order_by(Organisation.name_zh)).all())
@@ -53,7 +53,7 @@ def get_application(
     return application
 
 
-def open_application(session: Session, product_id: int) -> Application | None:
+def open_application(product_id: int, *, session: Session) -> Application | None:
     """Return the product's application that is not decided yet, if there is one."""
     return session.exec(
         select(Application).where(
@@ -76,14 +76,14 @@ def create_application(
     product = own_product(session=session, actor=actor, product_id=product_id)
     if kind != ApplicationKind.INITIAL:
         # Renewal and change continue a certificate the actor holds, for the same product.
-        certificate = holder_certificate(session, actor, certificate_id or 0)
+        certificate = holder_certificate(actor, certificate_id or 0, session=session)
         if certificate.product_id != product.id:
             raise NotFound()
         check_follow_up(certificate, kind, date.today())
     body = session.get(Organisation, body_id)
     if body is None or body.kind != OrganisationKind.CERTIFICATION_BODY:
         raise Invalid({"body_id": [_("Choose a certification body.")]})
-    if open_application(session, product.id):
+    if open_application(product.id, session=session):
         raise Invalid({"product_id": [_("This product already has an open application.")]})
     application = Application(
         kind=kind,
@@ -98,7 +98,7 @@ def create_application(
     return application
 
 
-def flush_or_conflict(session: Session) -> None:
+def flush_or_conflict(*, session: Session) -> None:
     """Flush; raise Conflict if another request changed the application meanwhile."""
     try:
         session.flush()
@@ -106,25 +106,25 @@ def flush_or_conflict(session: Session) -> None:
         raise Conflict() from exc
 
 
-def _notify(session: Session, organisation_id: int, application: Application, message: str):
+def _notify(organisation_id: int, application: Application, message: str, *, session: Session):
     # The application page sends reviewers on to the review page: one link serves both sides.
     notify_organisation(
-        session,
         organisation_id,
         message,
         endpoint="certification.application",
         endpoint_args={"application_id": application.id},
+        session=session,
     )
 
 
-def notify_body(session: Session, application: Application, message: str) -> None:
+def notify_body(application: Application, message: str, *, session: Session) -> None:
     """Tell the application's certification body, linking to the application."""
-    _notify(session, application.body_id, application, message)
+    _notify(application.body_id, application, message, session=session)
 
 
-def notify_manufacturer(session: Session, application: Application, message: str) -> None:
+def notify_manufacturer(application: Application, message: str, *, session: Session) -> None:
     """Tell the application's manufacturer, linking to the application."""
-    _notify(session, application.manufacturer_id, application, message)
+    _notify(application.manufacturer_id, application, message, session=session)
 
 
 def submit_application(
@@ -142,18 +142,18 @@ def submit_application(
     if actor.role != Role.MANUFACTURER:
         raise NotAllowed()
     product = session.get(Product, application.product_id)
-    missing = missing_for_application(session, product, today=today)
+    missing = missing_for_application(product, today=today, session=session)
     if missing:
         raise Invalid({"completeness": missing})
-    row, _criteria = active_criteria(session, product.category_id)
+    row, _criteria = active_criteria(product.category_id, session=session)
     application.criteria_version_id = row.id
-    apply_move(session, APPLICATIONS, application, "submit", actor=actor)
+    apply_move(APPLICATIONS, application, "submit", actor=actor, session=session)
     notify_body(
-        session,
         application,
         _("New application %(id)d: %(product)s", id=application.id, product=product.name_zh),
+        session=session,
     )
-    flush_or_conflict(session)
+    flush_or_conflict(session=session)
     return application
 
 
@@ -173,7 +173,9 @@ def resubmit_application(
         raise NotAllowed()
     if not answer.strip():
         raise Invalid({"reason": [_("Write your answer to the reviewer.")]})
-    apply_move(session, APPLICATIONS, application, "resubmit", actor=actor, reason=answer)
-    notify_body(session, application, _("Application %(id)d was resubmitted.", id=application.id))
-    flush_or_conflict(session)
+    apply_move(APPLICATIONS, application, "resubmit", actor=actor, reason=answer, session=session)
+    notify_body(
+        application, _("Application %(id)d was resubmitted.", id=application.id), session=session
+    )
+    flush_or_conflict(session=session)
     return application

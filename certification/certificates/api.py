@@ -86,7 +86,7 @@ def certificate_json(certificate: Certificate) -> dict:
 def certificate(number: str):
     """Return a certificate by its number."""
     try:
-        found = get_certificate(get_session(), number)
+        found = get_certificate(number, session=get_session())
     except NotFound:
         abort(404, description=f"No certificate has the number {number!r}.")
     return jsonify(certificate_json(found))

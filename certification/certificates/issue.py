@@ -28,7 +28,7 @@ def _category_token(code: str) -> str:
 
 
 def next_certificate_number(
-    session: Session, body: Organisation, category_code: str, year: int
+    body: Organisation, category_code: str, year: int, *, session: Session
 ) -> str:
     """Return the next number `<prefix>-<year>-<CATEGORY>-<six digits>` for the body.
 
@@ -57,17 +57,18 @@ def next_certificate_number(
 
 
 def certificate_snapshot(
-    session: Session,
     product: Product,
     body: Organisation,
     criteria_version_id: int,
     assessment: Assessment,
+    *,
+    session: Session,
 ) -> dict:
     """Return everything the certificate prints, as plain JSON-safe values."""
     holder = session.get(Organisation, product.manufacturer_id)
     plant = session.get(Plant, product.plant_id)
     category = session.get(Category, product.category_id)
-    criteria = criteria_of_version(session, criteria_version_id)
+    criteria = criteria_of_version(criteria_version_id, session=session)
     return {
         "holder_name_zh": holder.name_zh,
         "holder_name_en": holder.name_en or "",
@@ -111,21 +112,21 @@ def _issue_time(today: date) -> datetime | None:
 def summarise(session: Session, certificate: Certificate) -> None:
     """Copy the certificate's number, stars, status and date onto its catalogue product."""
     set_certification_summary(
-        session,
         certificate.product_id,
         number=certificate.number,
         stars=certificate.stars,
         status=certificate.status,
         valid_until=certificate.valid_until,
+        session=session,
     )
 
 
 def issue_certificate(
-    session: Session,
     application: Application,
     assessment: Assessment,
     actor: User,
     *,
+    session: Session,
     today: date | None = None,
 ) -> Certificate:
     """Issue (or, for renewal and change applications, reissue) the application's certificate."""
@@ -133,13 +134,13 @@ def issue_certificate(
     product = session.get(Product, application.product_id)
     body = session.get(Organisation, application.body_id)
     snapshot = certificate_snapshot(
-        session, product, body, application.criteria_version_id, assessment
+        product, body, application.criteria_version_id, assessment, session=session
     )
     if application.kind != ApplicationKind.INITIAL and application.certificate_id:
-        return _reissue(session, application, assessment, actor, snapshot, today)
+        return _reissue(application, assessment, actor, snapshot, today, session=session)
     category = session.get(Category, product.category_id)
     certificate = Certificate(
-        number=next_certificate_number(session, body, category.code, today.year),
+        number=next_certificate_number(body, category.code, today.year, session=session),
         product_id=product.id,
         holder_id=product.manufacturer_id,
         body_id=body.id,
@@ -153,20 +154,20 @@ def issue_certificate(
         snapshot=json.dumps(snapshot, ensure_ascii=False),
     )
     apply_move(
-        session,
         CERTIFICATES,
         certificate,
         "issue",
         actor=actor,
         reason=_("Issued"),
         at=_issue_time(today),
+        session=session,
     )
     summarise(session, certificate)
     session.flush()
     return certificate
 
 
-def _reissue(session, application, assessment, actor, snapshot, today) -> Certificate:
+def _reissue(application, assessment, actor, snapshot, today, *, session) -> Certificate:
     certificate = session.get(Certificate, application.certificate_id)
     certificate.stars = assessment.stars
     certificate.criteria_version_id = application.criteria_version_id
@@ -179,7 +180,7 @@ def _reissue(session, application, assessment, actor, snapshot, today) -> Certif
         # [official] a change keeps the number and the validity and records the change date.
         certificate.change_date = today
         reason = _("Changed: %(what)s", what=application.change_description)
-    apply_move(session, CERTIFICATES, certificate, "reissue", actor=actor, reason=reason)
+    apply_move(CERTIFICATES, certificate, "reissue", actor=actor, reason=reason, session=session)
     summarise(session, certificate)
     session.flush()
     return certificate

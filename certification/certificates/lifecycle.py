@@ -40,7 +40,7 @@ def change_status(
     *, session: Session, actor: User, certificate_id: int, action: str, reason: str
 ) -> Certificate:
     """Suspend, reinstate or revoke a certificate of the actor's body, with a reason."""
-    certificate = body_certificate(session, actor, certificate_id)
+    certificate = body_certificate(actor, certificate_id, session=session)
     if action not in STATUS_ACTIONS:
         raise NotAllowed()
     if action not in status_actions(certificate.status):
@@ -56,18 +56,17 @@ def change_status(
         )
     if not reason.strip():
         raise Invalid({"reason": [_("Give the reason.")]})
-    _set_status(session, certificate, action, actor, reason.strip())
+    _set_status(certificate, action, actor, reason.strip(), session=session)
     return certificate
 
 
 def _set_status(
-    session: Session, certificate: Certificate, action: str, actor: User | None, reason: str
+    certificate: Certificate, action: str, actor: User | None, reason: str, *, session: Session
 ) -> None:
     """Take the action, copy the new status to the catalogue and tell the holder."""
-    apply_move(session, CERTIFICATES, certificate, action, actor=actor, reason=reason)
+    apply_move(CERTIFICATES, certificate, action, actor=actor, reason=reason, session=session)
     summarise(session, certificate)
     notify_organisation(
-        session,
         certificate.holder_id,
         _(
             "Certificate %(number)s is now %(status)s: %(reason)s",
@@ -77,6 +76,7 @@ def _set_status(
         ),
         endpoint="certification.verify_certificate",
         endpoint_args={"number": certificate.number},
+        session=session,
     )
     session.flush()
 
@@ -93,7 +93,7 @@ def record_surveillance(
 ) -> SurveillanceRecord:
     """Record a surveillance visit; a failed or refused one suspends the certificate."""
     today = today or date.today()
-    certificate = body_certificate(session, actor, certificate_id)
+    certificate = body_certificate(actor, certificate_id, session=session)
     errors = {}
     if result not in SurveillanceResult.__members__.values():
         errors["result"] = [_("Choose the result.")]
@@ -120,7 +120,6 @@ def record_surveillance(
     )
     if result != SurveillanceResult.PASSED and certificate.status == St.VALID:
         _set_status(
-            session,
             certificate,
             "suspend",
             actor,
@@ -129,12 +128,13 @@ def record_surveillance(
                 result=result_label(result),
                 notes=notes.strip(),
             ),
+            session=session,
         )
     session.flush()
     return record
 
 
-def expire_certificates(session: Session, *, today: date | None = None) -> list[Certificate]:
+def expire_certificates(*, session: Session, today: date | None = None) -> list[Certificate]:
     """Expire every valid or suspended certificate past its date (running it twice is harmless)."""
     today = today or date.today()
     due = session.exec(
@@ -145,11 +145,11 @@ def expire_certificates(session: Session, *, today: date | None = None) -> list[
     ).all()
     for certificate in due:
         _set_status(
-            session,
             certificate,
             "expire",
             None,
             _("Expired on %(date)s", date=certificate.valid_until.isoformat()),
+            session=session,
         )
     return list(due)
 
@@ -180,7 +180,7 @@ def surveillance_overdue(certificate: Certificate, today: date) -> bool:
     )
 
 
-def surveillance_records(session: Session, certificate_id: int) -> list[SurveillanceRecord]:
+def surveillance_records(certificate_id: int, *, session: Session) -> list[SurveillanceRecord]:
     """Return the certificate's surveillance visits, latest first."""
     return list(
         session.exec(

@@ -14,7 +14,7 @@ from greenbm.forms_util import Page, paginate
 St = CertificateStatus
 
 
-def get_certificate(session: Session, number: str) -> Certificate:
+def get_certificate(number: str, *, session: Session) -> Certificate:
     """Return the certificate with this number, or raise NotFound."""
     certificate = session.exec(
         select(Certificate).where(Certificate.number == (number or "").strip().upper())
@@ -24,7 +24,7 @@ def get_certificate(session: Session, number: str) -> Certificate:
     return certificate
 
 
-def body_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+def body_certificate(actor: User, certificate_id: int, *, session: Session) -> Certificate:
     """Return a certificate issued by the actor's body, for its reviewers; else raise NotFound."""
     certificate = session.get(Certificate, certificate_id)
     if certificate is None:
@@ -34,7 +34,7 @@ def body_certificate(session: Session, actor: User, certificate_id: int) -> Cert
     return certificate
 
 
-def holder_certificate(session: Session, actor: User, certificate_id: int) -> Certificate:
+def holder_certificate(actor: User, certificate_id: int, *, session: Session) -> Certificate:
     """Return a certificate held by the actor's manufacturer, or raise NotFound."""
     certificate = session.get(Certificate, certificate_id)
     if (
@@ -62,12 +62,12 @@ def _live_status_is(status: str, today: date):
 def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:
     count = select(func.count()).select_from(Certificate).where(*where)
     return paginate(
-        session, select(Certificate).where(*where).order_by(*order), count, page, per_page
+        select(Certificate).where(*where).order_by(*order), count, page, per_page, session=session
     )
 
 
 def body_certificates(
-    session: Session, actor: User, *, status: str | None, today: date, page: int, per_page: int
+    actor: User, *, session: Session, status: str | None, today: date, page: int, per_page: int
 ) -> Page:
     """Return a page of the certificates of the actor's body, newest first, by live status."""
     where = [Certificate.body_id == actor.organisation_id]
@@ -77,14 +77,14 @@ def body_certificates(
     return _certificate_page(session, where, order, page, per_page)
 
 
-def held_certificates(session: Session, actor: User, *, page: int, per_page: int) -> Page:
+def held_certificates(actor: User, *, session: Session, page: int, per_page: int) -> Page:
     """Return a page of the certificates the actor's manufacturer holds, soonest expiry first."""
     where = [Certificate.holder_id == actor.organisation_id]
     order = [Certificate.valid_until, Certificate.id]
     return _certificate_page(session, where, order, page, per_page)
 
 
-def certificate_events(session: Session, certificate_id: int) -> list[CertificateEvent]:
+def certificate_events(certificate_id: int, *, session: Session) -> list[CertificateEvent]:
     """Return the certificate's public history, oldest first."""
     query = select(CertificateEvent).where(CertificateEvent.certificate_id == certificate_id)
     return list(session.exec(query.order_by(CertificateEvent.id)).all())

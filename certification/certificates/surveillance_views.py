@@ -41,7 +41,7 @@ def review_certificates():
     if status not in St.__members__.values():
         status = ""
     page = body_certificates(
-        get_session(), current_user, status=status or None, today=today, **page_args()
+        current_user, status=status or None, today=today, **page_args(), session=get_session()
     )
     return render_template(
         "certification/certificates_review.html",
@@ -58,7 +58,7 @@ def review_certificates():
 
 def _body_certificate_or_404(certificate_id: int) -> Certificate:
     try:
-        return body_certificate(get_session(), current_user, certificate_id)
+        return body_certificate(current_user, certificate_id, session=get_session())
     except NotFound:
         abort(404)
 
@@ -83,8 +83,8 @@ def _certificate_page(certificate: Certificate, surveillance: SurveillanceForm, 
         cert=printed(certificate),
         status=live_status(certificate, today),
         overdue=surveillance_overdue(certificate, today),
-        events=certificate_events(db, certificate.id),
-        records=surveillance_records(db, certificate.id),
+        events=certificate_events(certificate.id, session=db),
+        records=surveillance_records(certificate.id, session=db),
         surveillance_form=surveillance,
         status_form=status,
     )

@@ -26,7 +26,7 @@ def verify_certificate(number: str):
     """Show anyone a certificate's live status, holder, product, dates and history."""
     db = get_session()
     try:
-        certificate = get_certificate(db, number)
+        certificate = get_certificate(number, session=db)
     except NotFound:
         page = render_template("certification/verify.html", empty=False, unknown=number[:80])
         return page, 404
@@ -37,7 +37,7 @@ def verify_certificate(number: str):
         certificate=certificate,
         status=live_status(certificate),
         cert=printed(certificate),
-        events=certificate_events(db, certificate.id),
+        events=certificate_events(certificate.id, session=db),
     )
 
 
@@ -51,7 +51,7 @@ def _public_verify_url(number: str) -> str:
 def certificate_pdf_download(number: str):
     """Download the certificate's signed PDF (rendered on first request, then cached)."""
     try:
-        certificate = get_certificate(get_session(), number)
+        certificate = get_certificate(number, session=get_session())
     except NotFound:
         abort(404)
     data = certificate_pdf(

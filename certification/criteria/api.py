@@ -127,7 +127,7 @@ def criteria(category: str):
     if row is None:
         abort(404, description=f"No category has the code {category!r}.")
     try:
-        _version, active = active_criteria(session, row.id)
+        _version, active = active_criteria(row.id, session=session)
     except NotFound:
         abort(404, description=f"The category {category!r} has no active criteria.")
     order = [v.code for v in category_variants(session=session, category_id=row.id)]

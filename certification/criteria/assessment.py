@@ -15,7 +15,7 @@ from certification.criteria.store import active_criteria
 from greenbm.i18n import localized
 
 
-def declared_values(session: Session, product: Product) -> dict[str, float]:
+def declared_values(product: Product, *, session: Session) -> dict[str, float]:
     """Return the product's declared indicator values, GWP included under the code `gwp`."""
     values = {
         code: row.value
@@ -25,7 +25,7 @@ def declared_values(session: Session, product: Product) -> dict[str, float]:
     return values
 
 
-def _evidence_status(session: Session, product: Product, criteria: Criteria, today: date):
+def _evidence_status(product: Product, criteria: Criteria, today: date, *, session: Session):
     """Return {prerequisite code: (present, reason)} for prerequisites that need evidence."""
     files = product_evidence(session=session, product_id=product.id)
     status = {}
@@ -54,14 +54,14 @@ def _evidence_status(session: Session, product: Product, criteria: Criteria, tod
 
 
 def missing_for_application(
-    session: Session, product: Product, *, today: date | None = None
+    product: Product, *, session: Session, today: date | None = None
 ) -> list[str]:
     """List what the product still lacks before an application can be submitted."""
     today = today or date.today()
     category = session.get(Category, product.category_id)
-    _row, criteria = active_criteria(session, category.id)
+    _row, criteria = active_criteria(category.id, session=session)
     missing = []
-    values = declared_values(session, product)
+    values = declared_values(product, session=session)
     for ind in criteria.indicators:
         if ind.applies_to(product.declared_unit) and values.get(ind.code) is None:
             missing.append(_("A value for %(name)s.", name=localized(ind)))
@@ -71,17 +71,17 @@ def missing_for_application(
         missing.append(
             _("The product's class (%(name)s).", name=localized(category, "variant_name"))
         )
-    for ok, reason in _evidence_status(session, product, criteria, today).values():
+    for ok, reason in _evidence_status(product, criteria, today, session=session).values():
         if not ok:
             missing.append(reason)
     return missing
 
 
 def assess_product(
-    session: Session,
     product: Product,
     criteria: Criteria,
     *,
+    session: Session,
     confirmed: dict[str, float],
     judged: dict[str, bool],
     preview: bool,
@@ -92,8 +92,8 @@ def assess_product(
     A prerequisite in `judged` takes that judgement; one the reviewer judges counts as met
     in a `preview` and as not judged otherwise.
     """
-    values = declared_values(session, product) | confirmed
-    evidence = _evidence_status(session, product, criteria, today)
+    values = declared_values(product, session=session) | confirmed
+    evidence = _evidence_status(product, criteria, today, session=session)
     prerequisites: dict[str, bool | None] = {}
     for prereq in criteria.prerequisites:
         if prereq.code in judged:
@@ -119,18 +119,18 @@ def assess_product(
 
 
 def preview_assessment(
-    session: Session, product: Product, *, today: date | None = None
+    product: Product, *, session: Session, today: date | None = None
 ) -> Assessment:
     """Assess the product's declared data by its category's active criteria, before applying.
 
     Prerequisites the reviewer judges count as met (see `assess_product`).
     """
     return assess_product(
-        session,
         product,
-        active_criteria(session, product.category_id)[1],
+        active_criteria(product.category_id, session=session)[1],
         confirmed={},
         judged={},
         preview=True,
         today=today or date.today(),
+        session=session,
     )

@@ -17,11 +17,11 @@ def product_assessment(session: Session, *, product: Product, **_extra) -> dict 
     Prerequisites are taken as met: this shows where the data stands, not a certificate.
     """
     try:
-        version, criteria = active_criteria(session, product.category_id)
+        version, criteria = active_criteria(product.category_id, session=session)
     except NotFound:
         return None
     codes = {ind.code for ind in criteria.indicators}
-    values = {k: v for k, v in declared_values(session, product).items() if k in codes}
+    values = {k: v for k, v in declared_values(product, session=session).items() if k in codes}
     try:
         assessment = assess(
             criteria,

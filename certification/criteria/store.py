@@ -24,7 +24,7 @@ def _content(criteria: Criteria) -> str:
 
 
 def store_criteria(
-    session: Session, criteria: Criteria, *, activate: bool, actor: Any = None
+    criteria: Criteria, *, session: Session, activate: bool, actor: Any = None
 ) -> CriteriaVersion:
     """Store a criteria version (once); refuse a different text under an existing version.
 
@@ -52,32 +52,35 @@ def store_criteria(
         )
         session.add(row)
         session.flush()
-        _audit(session, actor, AuditAction.CRITERIA_UPLOADED, row, category, {"sha256": digest})
+        _audit(
+            actor, AuditAction.CRITERIA_UPLOADED, row, category, {"sha256": digest}, session=session
+        )
     if activate and not row.active:
-        activate_version(session, row, actor=actor)
+        activate_version(row, actor=actor, session=session)
     return row
 
 
 def _audit(
-    session: Session,
     actor: Any,
     action: AuditAction,
     row: CriteriaVersion,
     category: Category,
     detail: dict[str, Any],
+    *,
+    session: Session,
 ) -> None:
     record_audit(
-        session,
         actor=actor,
         action=action,
         object_type="criteria_version",
         object_id=row.id,
         label=f"{category.code} {row.version}",
         detail={"category": category.code, "version": row.version, **detail},
+        session=session,
     )
 
 
-def activate_version(session: Session, version: CriteriaVersion, *, actor: Any = None) -> None:
+def activate_version(version: CriteriaVersion, *, session: Session, actor: Any = None) -> None:
     """Make this version the one new assessments use; older ones stay for their records."""
     previous = session.exec(
         select(CriteriaVersion).where(
@@ -92,11 +95,11 @@ def activate_version(session: Session, version: CriteriaVersion, *, actor: Any =
     category = session.get(Category, version.category_id)
     before = [other.version for other in previous if other.id != version.id]
     detail = {"previous": before[0] if before else None}
-    _audit(session, actor, AuditAction.CRITERIA_ACTIVATED, version, category, detail)
+    _audit(actor, AuditAction.CRITERIA_ACTIVATED, version, category, detail, session=session)
     session.flush()
 
 
-def load_shipped_criteria(session: Session) -> int:
+def load_shipped_criteria(*, session: Session) -> int:
     """Store the criteria files under seeds/criteria; activate each if its category has none."""
     loaded = load_criteria_dir(SHIPPED_CRITERIA_DIR)
     for criteria in loaded.values():
@@ -106,11 +109,11 @@ def load_shipped_criteria(session: Session) -> int:
                 CriteriaVersion.category_id == category.id, CriteriaVersion.active
             )
         ).first()
-        store_criteria(session, criteria, activate=has_active is None)
+        store_criteria(criteria, activate=has_active is None, session=session)
     return len(loaded)
 
 
-def active_criteria(session: Session, category_id: int) -> tuple[CriteriaVersion, Criteria]:
+def active_criteria(category_id: int, *, session: Session) -> tuple[CriteriaVersion, Criteria]:
     """Return the active criteria version of a category, or raise NotFound."""
     row = session.exec(
         select(CriteriaVersion).where(
@@ -122,7 +125,7 @@ def active_criteria(session: Session, category_id: int) -> tuple[CriteriaVersion
     return row, criteria_from_dict(json.loads(row.content))
 
 
-def criteria_of_version(session: Session, version_id: int) -> Criteria:
+def criteria_of_version(version_id: int, *, session: Session) -> Criteria:
     """Return the criteria stored under a version id."""
     row = session.get(CriteriaVersion, version_id)
     if row is None:
@@ -130,7 +133,7 @@ def criteria_of_version(session: Session, version_id: int) -> Criteria:
     return criteria_from_dict(json.loads(row.content))
 
 
-def active_versions(session: Session) -> dict[int, CriteriaVersion]:
+def active_versions(*, session: Session) -> dict[int, CriteriaVersion]:
     """Return the active criteria version of every category that has one, by category id."""
     rows = session.exec(select(CriteriaVersion).where(CriteriaVersion.active)).all()
     return {row.category_id: row for row in rows}

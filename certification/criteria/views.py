@@ -15,7 +15,7 @@ from greenbm.errors import NotFound
 def criteria_index():
     """List the categories with the version of their active criteria."""
     session = get_session()
-    active = active_versions(session)
+    active = active_versions(session=session)
     return render_template(
         "certification/criteria_index.html",
         categories=[(c, active.get(c.id)) for c in list_categories(session=session)],
@@ -30,7 +30,7 @@ def criteria_category(code: str):
     if category is None:
         abort(404)
     try:
-        version, criteria = active_criteria(session, category.id)
+        version, criteria = active_criteria(category.id, session=session)
     except NotFound:
         abort(404)
     variants: dict[str, CategoryVariant] = {

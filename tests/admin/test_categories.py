@@ -54,7 +54,7 @@ def test_renaming_queues_the_products_for_the_index_and_is_audited(client, sessi
     assert response.status_code == 302
     assert _category(session, "cement").name_en == "Portland cement"
     assert _outbox(session) == sorted(queued + [p.id for p in products])
-    [entry] = _audit(session)
+    [entry] = _audit(session=session)
     assert (entry.actor_id, entry.object_type, entry.object_id, entry.object_label) == (
         admin.id,
         "category",
@@ -74,7 +74,7 @@ def test_a_procurement_class_change_is_audited_without_reindexing(client, sessio
     client.post("/admin/categories/cement", data=_form(cement, procurement_class="optional"))
     assert _category(session, "cement").procurement_class == "optional"
     assert _outbox(session) == queued
-    [entry] = _audit(session)
+    [entry] = _audit(session=session)
     assert json.loads(entry.detail) == {
         "procurement_class": {"before": "mandatory", "after": "optional"}
     }
@@ -108,7 +108,7 @@ def test_the_declared_unit_cannot_change_under_existing_products(client, session
     assert "1 product(s) are declared per t" in page
     assert "cannot change while they exist" in page
     assert _category(session, "cement").declared_unit == "t"
-    assert _audit(session) == []
+    assert _audit(session=session) == []
 
 
 def test_the_declared_unit_can_change_while_no_product_uses_it(client, session, login, admin):
@@ -117,7 +117,7 @@ def test_the_declared_unit_can_change_while_no_product_uses_it(client, session, 
     response = client.post("/admin/categories/lime", data=_form(lime, declared_unit="kg"))
     assert response.status_code == 302
     assert _category(session, "lime").declared_unit == "kg"
-    [entry] = _audit(session)
+    [entry] = _audit(session=session)
     assert json.loads(entry.detail) == {"declared_unit": {"before": "t", "after": "kg"}}
 
 
@@ -142,7 +142,7 @@ def test_invalid_category_input_changes_nothing(
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _category(session, code).model_dump() == before
-    assert _audit(session) == []
+    assert _audit(session=session) == []
 
 
 def test_saving_without_changes_writes_nothing(client, session, login, admin):
@@ -150,5 +150,5 @@ def test_saving_without_changes_writes_nothing(client, session, login, admin):
     login(admin)
     response = client.post("/admin/categories/lime", data=_form(lime), follow_redirects=True)
     assert "Nothing changed." in response.get_data(as_text=True)
-    assert _audit(session) == []
+    assert _audit(session=session) == []
     assert session.exec(select(func.count()).select_from(SearchOutbox)).one() == 0

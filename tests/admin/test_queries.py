@@ -192,7 +192,7 @@ def cement_versions(session):
     shipped = session.exec(
         select(CriteriaVersion).where(CriteriaVersion.category_id == cement.id)
     ).one()
-    new = store_criteria(session, parse_criteria(cement_2026_2()), activate=False)
+    new = store_criteria(parse_criteria(cement_2026_2()), activate=False, session=session)
     for version in (shipped, new):
         product = factories.make_product(session, maker)
         application = create_application(

@@ -123,7 +123,12 @@ def make_catalogue(session: Session, items: list[Item] = ITEMS) -> Catalogue:
             stars, status, until = item.cert
             number = f"GZGBM-2026-TST-{len(products) + 1:06d}"
             set_certification_summary(
-                session, product.id, number=number, stars=stars, status=status, valid_until=until
+                product.id,
+                number=number,
+                stars=stars,
+                status=status,
+                valid_until=until,
+                session=session,
             )
         products[item.key] = product
     session.commit()

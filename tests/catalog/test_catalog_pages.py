@@ -98,7 +98,7 @@ def catalogue(session) -> Catalogue:
 @pytest.fixture
 def index(app, session, catalogue) -> Catalogue:
     """Return the catalogue with its search index built."""
-    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)
     return catalogue
 
 

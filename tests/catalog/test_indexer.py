@@ -42,7 +42,7 @@ def index_dir(app) -> Path:
 @pytest.fixture
 def index(session, catalogue, index_dir):
     """Return a search index over the catalogue, freshly rebuilt."""
-    indexer.rebuild_index(session, index_dir)
+    indexer.rebuild_index(index_dir, session=session)
     with SearchIndex(index_dir) as search_index:
         yield search_index
 
@@ -64,25 +64,27 @@ def outbox_rows(session) -> int:
 
 def test_rebuild_records_the_newest_outbox_row(index, session, index_dir):
     assert storage.last_applied(index_dir) == max_outbox_id(session)
-    assert indexer.apply_outbox(session, index_dir) == 0
+    assert indexer.apply_outbox(index_dir, session=session) == 0
 
 
 def test_an_edited_product_is_found_by_its_new_name_after_apply(
     index, session, catalogue, index_dir
 ):
     product = catalogue["bamboo"]
-    data = product_input(session, product)
+    data = product_input(product, session=session)
     data.name_zh = "重组竹地板"
     update_product(session=session, actor=owner(session, product), product_id=product.id, data=data)
     session.commit()
     assert keys(index.search("竹集成材"), catalogue) == {"bamboo"}  # not applied yet
-    assert indexer.apply_outbox(session, index_dir) == 1
+    assert indexer.apply_outbox(index_dir, session=session) == 1
     assert keys(index.search("竹集成材"), catalogue) == set()
     assert keys(index.search("重组竹地板"), catalogue) == {"bamboo"}
     assert storage.last_applied(index_dir) == max_outbox_id(session)
     # The index now has two segments; its facets still agree with the database.
     everything = index.search("", include_uncertified=True)
-    assert everything.facets == database_search(session, "", include_uncertified=True).facets
+    assert (
+        everything.facets == database_search("", include_uncertified=True, session=session).facets
+    )
 
 
 def test_a_suspended_certificate_leaves_the_default_results_at_once(
@@ -90,15 +92,15 @@ def test_a_suspended_certificate_leaves_the_default_results_at_once(
 ):
     product = catalogue["lowe"]
     set_certification_summary(
-        session,
         product.id,
         number=product.cert_number,
         stars=product.cert_stars,
         status="suspended",
         valid_until=product.cert_valid_until,
+        session=session,
     )
     session.commit()
-    indexer.apply_outbox(session, index_dir)
+    indexer.apply_outbox(index_dir, session=session)
     assert keys(index.search("low-E glass"), catalogue) == set()
     suspended = index.search("low-E glass", filters={"status": ["suspended"]})
     assert keys(suspended, catalogue) == {"lowe"}
@@ -110,7 +112,7 @@ def test_withdrawn_and_newly_published_products(index, session, catalogue, index
     withdraw_product(session=session, actor=owner(session, aac), product_id=aac.id)
     publish_product(session=session, actor=owner(session, draft), product_id=draft.id)
     session.commit()
-    indexer.apply_outbox(session, index_dir)
+    indexer.apply_outbox(index_dir, session=session)
     found = index.search("磷石膏 砌块", include_uncertified=True)
     assert keys(found, catalogue) == {"draft"}
 
@@ -118,20 +120,20 @@ def test_withdrawn_and_newly_published_products(index, session, catalogue, index
 def test_apply_is_idempotent_and_batched(index, session, catalogue, index_dir):
     for product in catalogue.values():
         set_certification_summary(
-            session,
             product.id,
             number="GZGBM-2026-X-1",
             stars=3,
             status="valid",
             valid_until=date.today() + timedelta(days=365),
+            session=session,
         )
     session.commit()
-    assert indexer.apply_outbox(session, index_dir, batch=3) == len(catalogue)
+    assert indexer.apply_outbox(index_dir, batch=3, session=session) == len(catalogue)
     once = index.search("", sort="gwp", per_page=50)
     # Forget having applied anything: applying everything again gives the same index.
     generation = index_dir / (index_dir / "CURRENT").read_text()
     (generation / storage.STATE_FILE).write_text("0")
-    assert indexer.apply_outbox(session, index_dir) == outbox_rows(session)
+    assert indexer.apply_outbox(index_dir, session=session) == outbox_rows(session)
     again = index.search("", sort="gwp", per_page=50)
     assert (again.ids, again.facets) == (once.ids, once.facets)
     assert once.total == 9  # every published product has a valid certificate
@@ -139,14 +141,14 @@ def test_apply_is_idempotent_and_batched(index, session, catalogue, index_dir):
 
 def test_a_second_instance_catches_up(index, session, catalogue, index_dir, tmp_path):
     other_dir = tmp_path / "second-instance"
-    indexer.rebuild_index(session, other_dir)
+    indexer.rebuild_index(other_dir, session=session)
     product = catalogue["po425"]
-    data = product_input(session, product)
+    data = product_input(product, session=session)
     data.name_en = "P.O 42.5 low-carbon Portland cement"
     update_product(session=session, actor=owner(session, product), product_id=product.id, data=data)
     session.commit()
-    indexer.apply_outbox(session, index_dir)
-    indexer.apply_outbox(session, other_dir)
+    indexer.apply_outbox(index_dir, session=session)
+    indexer.apply_outbox(other_dir, session=session)
     with SearchIndex(other_dir) as other:
         assert keys(other.search("low-carbon"), catalogue) == {"po425"}
     assert storage.last_applied(other_dir) == storage.last_applied(index_dir)
@@ -155,8 +157,8 @@ def test_a_second_instance_catches_up(index, session, catalogue, index_dir, tmp_
 def test_rebuild_after_the_directory_is_deleted(index, session, catalogue, index_dir):
     shutil.rmtree(index_dir)
     with pytest.raises(IndexUnavailable):
-        indexer.apply_outbox(session, index_dir)
-    assert indexer.rebuild_index(session, index_dir) == 9
+        indexer.apply_outbox(index_dir, session=session)
+    assert indexer.rebuild_index(index_dir, session=session) == 9
     assert keys(index.search("ENF 竹"), catalogue) == {"bamboo"}
 
 
@@ -166,8 +168,8 @@ def test_a_crash_mid_rebuild_leaves_the_old_index_in_use(
     before = (index_dir / "CURRENT").read_text()
     real = indexer.documents
 
-    def failing(session, product_ids=None):
-        stream = real(session, product_ids)
+    def failing(product_ids=None, *, session):
+        stream = real(product_ids, session=session)
         try:
             for n, doc in enumerate(stream):
                 if n == 3:
@@ -178,12 +180,12 @@ def test_a_crash_mid_rebuild_leaves_the_old_index_in_use(
 
     monkeypatch.setattr(indexer, "documents", failing)
     with pytest.raises(RuntimeError):
-        indexer.rebuild_index(session, index_dir)
+        indexer.rebuild_index(index_dir, session=session)
     assert (index_dir / "CURRENT").read_text() == before
     with SearchIndex(index_dir) as fresh:
         assert keys(fresh.search("竹"), catalogue) == {"bamboo"}
     monkeypatch.setattr(indexer, "documents", real)
-    indexer.rebuild_index(session, index_dir)
+    indexer.rebuild_index(index_dir, session=session)
     generations = sorted(p.name for p in index_dir.iterdir() if p.is_dir())
     assert len(generations) == 2  # the new one and the one before; the broken one is gone
     assert before in generations
@@ -197,7 +199,7 @@ def test_readers_switch_to_a_rebuilt_index(index, session, catalogue, index_dir)
     session.add(product)
     session.commit()
     assert keys(index.search("extra-clear", include_uncertified=True), catalogue) == set()
-    indexer.rebuild_index(session, index_dir)
+    indexer.rebuild_index(index_dir, session=session)
     assert keys(index.search("extra-clear", include_uncertified=True), catalogue) == {"float"}
 
 
@@ -211,13 +213,13 @@ def test_outbox_reads_one_query_per_batch(index, session, catalogue, index_dir, 
     def selects_for(products) -> int:
         for product in products:
             set_certification_summary(
-                session, product.id, number=None, stars=None, status=None, valid_until=None
+                product.id, number=None, stars=None, status=None, valid_until=None, session=session
             )
         session.commit()
         statements.clear()
         event.listen(app.extensions["db_engine"], "before_cursor_execute", count)
         try:
-            indexer.apply_outbox(session, index_dir)
+            indexer.apply_outbox(index_dir, session=session)
         finally:
             event.remove(app.extensions["db_engine"], "before_cursor_execute", count)
         return len(statements)
@@ -261,9 +263,13 @@ def test_follow_once_builds_a_missing_index_then_applies_the_outbox(
     assert "rebuilding" in result.output
     product = catalogue["board"]
     set_certification_summary(
-        session, product.id, number="GZGBM-2026-GYP-000001", stars=2, status="valid",
+        product.id,
+        number="GZGBM-2026-GYP-000001",
+        stars=2,
+        status="valid",
         valid_until=utcnow().date() + timedelta(days=400),
-    )  # fmt: skip
+        session=session,
+    )
     session.commit()
     result = runner.invoke(catalog_cli, ["follow", "--once", "--interval", "0"])
     assert result.exit_code == 0, result.output

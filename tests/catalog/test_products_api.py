@@ -17,7 +17,7 @@ def _close_indexes(app):
 @pytest.fixture
 def catalogue(app, session) -> Catalogue:
     catalogue = make_catalogue(session)
-    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)
     return catalogue
 
 

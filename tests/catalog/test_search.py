@@ -116,7 +116,12 @@ def make_catalogue(session: Session) -> dict[str, Product]:
         if item.cert:
             number, stars, status, until = item.cert
             set_certification_summary(
-                session, product.id, number=number, stars=stars, status=status, valid_until=until
+                product.id,
+                number=number,
+                stars=stars,
+                status=status,
+                valid_until=until,
+                session=session,
             )
         products[item.key] = product
     session.commit()
@@ -138,7 +143,7 @@ def index_dir(app) -> Path:
 @pytest.fixture
 def index(session, catalogue, index_dir) -> SearchIndex:
     """Return a search index over the catalogue, freshly rebuilt."""
-    rebuild_index(session, index_dir)
+    rebuild_index(index_dir, session=session)
     search_index = SearchIndex(index_dir)
     yield search_index
     search_index.close()
@@ -263,7 +268,7 @@ def test_facet_counts_equal_what_the_database_says(index, session, catalogue, qu
     include.setdefault("status", ["valid"])
     result = index.search(query, filters=filters)
     assert result.facets == _database_facets(session, set(everything.ids), include)
-    assert result.facets == database_search(session, query, filters=filters).facets
+    assert result.facets == database_search(query, filters=filters, session=session).facets
 
 
 @pytest.mark.parametrize(
@@ -285,7 +290,7 @@ def test_filters(index, session, catalogue, filters, expected):
     result = index.search("", filters=filters)
     assert keys(result, catalogue) == expected
     assert result.total == len(expected)
-    fallback = database_search(session, "", filters=filters)
+    fallback = database_search("", filters=filters, session=session)
     assert keys(fallback, catalogue) == expected
 
 
@@ -299,7 +304,7 @@ def test_filters(index, session, catalogue, filters, expected):
 def test_sorts(index, session, catalogue, sort, expected):
     by_id = {p.id: key for key, p in catalogue.items()}
     assert [by_id[i] for i in index.search("", sort=sort).ids] == expected
-    assert [by_id[i] for i in database_search(session, "", sort=sort).ids] == expected
+    assert [by_id[i] for i in database_search("", sort=sort, session=session).ids] == expected
 
 
 def test_relevance_puts_name_hits_first(index, catalogue):
@@ -329,7 +334,7 @@ def test_highlights_mark_hits_and_escape_the_rest(index, session, catalogue, ind
     product.name_zh = "Low-E <script>alert(1)</script> 镀膜玻璃 & 框"
     session.add(product)
     session.commit()
-    rebuild_index(session, index_dir)
+    rebuild_index(index_dir, session=session)
     snippet = index.search("镀膜玻璃").highlights[product.id]
     assert "<script>" not in snippet
     assert "&lt;script&gt;" in snippet and "&amp;" in snippet
@@ -362,7 +367,7 @@ def test_highlights_mark_hits_and_escape_the_rest(index, session, catalogue, ind
 def test_hostile_queries_never_raise(index, session, query):
     result = index.search(query, include_uncertified=True)
     assert result.total >= 0
-    fallback = database_search(session, query, include_uncertified=True)
+    fallback = database_search(query, include_uncertified=True, session=session)
     assert fallback.total >= 0
 
 
@@ -384,7 +389,7 @@ def test_parse_query_degrades_to_terms():
 @pytest.mark.parametrize("include", [False, True])
 def test_database_search_gives_the_index_ids(index, session, catalogue, query, include):
     found = index.search(query, sort="gwp", include_uncertified=include)
-    fallback = database_search(session, query, sort="gwp", include_uncertified=include)
+    fallback = database_search(query, sort="gwp", include_uncertified=include, session=session)
     assert fallback.ids == found.ids
     assert fallback.total == found.total
 
@@ -392,14 +397,14 @@ def test_database_search_gives_the_index_ids(index, session, catalogue, query, i
 def test_single_filter_values_need_no_list(index, session, catalogue):
     filters = {"category": "cement", "gwp_min": 680, "stars": 1}
     assert keys(index.search("", filters=filters), catalogue) == {"pc325"}
-    assert keys(database_search(session, "", filters=filters), catalogue) == {"pc325"}
+    assert keys(database_search("", filters=filters, session=session), catalogue) == {"pc325"}
 
 
 def test_unknown_filter_or_sort_is_a_programming_error(index, session):
     with pytest.raises(ValueError):
         index.search("水泥", filters={"colour": ["red"]})
     with pytest.raises(ValueError):
-        database_search(session, "水泥", sort="cheapest")
+        database_search("水泥", sort="cheapest", session=session)
 
 
 def test_missing_index_is_unavailable(tmp_path):
@@ -435,5 +440,5 @@ def test_an_open_index_reports_deletion_and_recovers_after_rebuild(
     shutil.rmtree(index_dir)
     with pytest.raises(IndexUnavailable):
         index.search("竹")
-    rebuild_index(session, index_dir)
+    rebuild_index(index_dir, session=session)
     assert keys(index.search("竹"), catalogue) == {"bamboo"}

@@ -75,10 +75,14 @@ def test_every_application_state_and_action(session, people, application, state,
     actor = people[move.role]
     if state not in move.sources:
         with pytest.raises(InvalidTransition):
-            apply_move(session, APPLICATIONS, application, move.action, actor=actor, reason="why")
+            apply_move(
+                APPLICATIONS, application, move.action, actor=actor, reason="why", session=session
+            )
         assert application.state == state
         return
-    event = apply_move(session, APPLICATIONS, application, move.action, actor=actor, reason="why")
+    event = apply_move(
+        APPLICATIONS, application, move.action, actor=actor, reason="why", session=session
+    )
     assert application.state == move.target
     stored = session.exec(
         select(ApplicationEvent).where(ApplicationEvent.application_id == application.id)
@@ -105,10 +109,14 @@ def test_every_certificate_status_and_action(session, people, certificate, statu
     actor = people[move.role]
     if status not in move.sources:
         with pytest.raises(InvalidTransition):
-            apply_move(session, CERTIFICATES, subject, move.action, actor=actor, reason="why")
+            apply_move(
+                CERTIFICATES, subject, move.action, actor=actor, reason="why", session=session
+            )
         assert subject.id is None if status is None else subject.status == status
         return
-    event = apply_move(session, CERTIFICATES, subject, move.action, actor=actor, reason="why")
+    event = apply_move(
+        CERTIFICATES, subject, move.action, actor=actor, reason="why", session=session
+    )
     assert subject.id is not None and subject.status == move.target
     assert session.get(CertificateEvent, event.id) is event
     assert (event.certificate_id, event.from_status, event.to_status, event.reason) == (
@@ -135,24 +143,32 @@ def test_only_the_tables_actor_may_move(session, people, application, certificat
     for role, actor in people.items():
         if role != move.role:
             with pytest.raises(InvalidTransition):
-                apply_move(session, workflow, subject, move.action, actor=actor, reason="why")
+                apply_move(
+                    workflow, subject, move.action, actor=actor, reason="why", session=session
+                )
     if move.needs_reason:
         with pytest.raises(InvalidTransition):
-            apply_move(session, workflow, subject, move.action, actor=people[move.role], reason=" ")
+            apply_move(
+                workflow, subject, move.action, actor=people[move.role], reason=" ", session=session
+            )
 
 
 def test_an_unknown_action_raises(session, people, application):
     with pytest.raises(InvalidTransition):
-        apply_move(session, APPLICATIONS, application, "publish", actor=people[Role.REVIEWER])
+        apply_move(
+            APPLICATIONS, application, "publish", actor=people[Role.REVIEWER], session=session
+        )
 
 
 def test_a_move_stamps_its_times_and_can_be_dated(session, people, application):
-    apply_move(session, APPLICATIONS, application, "submit", actor=people[Role.MANUFACTURER])
+    apply_move(
+        APPLICATIONS, application, "submit", actor=people[Role.MANUFACTURER], session=session
+    )
     assert application.submitted_at == application.updated_at and application.decided_at is None
     application.state = ApplicationState.UNDER_REVIEW
     when = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     event = apply_move(
-        session, APPLICATIONS, application, "approve", actor=people[Role.REVIEWER], at=when
+        APPLICATIONS, application, "approve", actor=people[Role.REVIEWER], at=when, session=session
     )
     assert application.decided_at == application.updated_at
     session.commit()

@@ -118,9 +118,11 @@ def test_incomplete_application_lists_what_is_missing(app, session, world):
     maker, body = world.maker, world.body
     bare = factories.make_product(session, maker, name_zh="无证据水泥")
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        english = missing_for_application(session, bare, today=TODAY)
+        english = missing_for_application(bare, today=TODAY, session=session)
     assert any("Type-test report" in m for m in english)
-    missing = missing_for_application(session, bare, today=TODAY)  # default language: Chinese
+    missing = missing_for_application(
+        bare, today=TODAY, session=session
+    )  # default language: Chinese
     assert any("型式检验报告" in m for m in missing)
     application = create_application(
         session=session, actor=maker, product_id=bare.id, body_id=body.id
@@ -131,7 +133,7 @@ def test_incomplete_application_lists_what_is_missing(app, session, world):
 
 
 def test_old_type_test_report_is_not_enough(session, world):
-    missing = missing_for_application(session, world.product, today=date(2027, 7, 1))
+    missing = missing_for_application(world.product, today=date(2027, 7, 1), session=session)
     assert any("older than 12 months" in m for m in missing)
 
 
@@ -227,11 +229,11 @@ def test_lifecycle_surveillance_suspend_revoke_expire(session, world):
         reason="整改完成",
     )
     assert certificate.status == CertificateStatus.VALID
-    assert expire_certificates(session, today=date(2031, 11, 23)) == []
-    assert [c.number for c in expire_certificates(session, today=date(2031, 11, 24))] == [
+    assert expire_certificates(today=date(2031, 11, 23), session=session) == []
+    assert [c.number for c in expire_certificates(today=date(2031, 11, 24), session=session)] == [
         certificate.number
     ]
-    assert expire_certificates(session, today=date(2031, 11, 25)) == []  # idempotent
+    assert expire_certificates(today=date(2031, 11, 25), session=session) == []  # idempotent
     with pytest.raises(Invalid):
         change_status(
             session=session,

@@ -262,7 +262,7 @@ def test_incomplete_submit_lists_every_missing_item(app, session, world, signed_
     session.commit()
     # The English messages the page shows (outside a request the default, Chinese, is used).
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        missing = missing_for_application(session, bare)
+        missing = missing_for_application(bare, session=session)
     assert len(missing) == 3
     maker = signed_in(world.maker)
     page = text_of(maker.get(f"/manufacturer/products/{bare.id}/apply"))

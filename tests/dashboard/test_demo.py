@@ -20,9 +20,9 @@ def _number(cell: str) -> float:
 def test_every_chart_of_the_demo_dashboard_has_data(session, client, tmp_path, monkeypatch):
     today = date.today()
     monkeypatch.setattr(views, "today", lambda: today)
-    load_demo(session, echo=lambda *a, **k: None)
-    load_demo_certificates(session, str(tmp_path), today=today)
-    load_demo_procurement(session, today=today)
+    load_demo(echo=lambda *a, **k: None, session=session)
+    load_demo_certificates(str(tmp_path), today=today, session=session)
+    load_demo_procurement(today=today, session=session)
     session.commit()
     html = client.get("/dashboard").get_data(as_text=True)
     tables = page_tables(html)

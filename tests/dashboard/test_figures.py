@@ -111,7 +111,7 @@ def test_clinker_operating_days_change_the_weights(session, world):
 
 def test_benchmark_matches_the_cement_criteria_three_star_threshold(session, world):
     # One official figure in two places: the constant (cited) and the shipped criteria.
-    _row, criteria = active_criteria(session, category(session, "cement").id)
+    _row, criteria = active_criteria(category(session, "cement").id, session=session)
     assert criteria.indicator("clinker_energy").thresholds_for(None)[2] == BENCHMARK_KGCE_PER_T
 
 

@@ -60,7 +60,7 @@ def world(app, session) -> dict:
     )
     buyer = factories.make_user(session, agency, display_name="李娜")
     session.commit()
-    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)
     yield {"buyer": buyer.email, "numbers": numbers, "catalogue": catalogue}
     close_search_indexes(app)
 

@@ -29,7 +29,7 @@ AAC = [
 def catalogue(app, session) -> Catalogue:
     """The test catalogue plus four AAC blocks, with the search index built."""
     catalogue = make_catalogue(session, ITEMS + AAC)
-    rebuild_index(session, app.config["SEARCH_INDEX_DIR"])
+    rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)
     yield catalogue
     close_search_indexes(app)
 

@@ -43,7 +43,7 @@ def world(app, session) -> dict:
     reviewer = factories.make_user(session, body, display_name="王审核")
     judged_by_reviewer = [
         p.code
-        for p in active_criteria(session, product.category_id)[1].prerequisites
+        for p in active_criteria(product.category_id, session=session)[1].prerequisites
         if p.check == "reviewer"
     ]
     session.commit()

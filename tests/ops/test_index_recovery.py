@@ -34,7 +34,7 @@ def stalling_rebuild(database_url: str, index_dir: str, marker: Path) -> None:
     storage.write_documents = stalling
     engine = make_engine(database_url)  # never the parent's pooled connections
     with Session(engine) as session:
-        indexer.rebuild_index(session, index_dir)
+        indexer.rebuild_index(index_dir, session=session)
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def catalogue(session):
 
 def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(app, session, catalogue, tmp_path):
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
-    indexer.rebuild_index(session, index_dir)
+    indexer.rebuild_index(index_dir, session=session)
     before = (index_dir / "CURRENT").read_text()
     marker = tmp_path / "building"
     child = multiprocessing.get_context("fork").Process(
@@ -83,7 +83,7 @@ def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(app, session, ca
 
 def test_an_index_ahead_of_a_restored_database_is_rebuilt(app, session, catalogue):
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
-    indexer.rebuild_index(session, index_dir)
+    indexer.rebuild_index(index_dir, session=session)
     generation = (index_dir / "CURRENT").read_text()
     # As after restoring an older backup: the index has applied outbox rows the database lacks.
     storage.set_last_applied(index_dir / generation, storage.last_applied(index_dir) + 100)

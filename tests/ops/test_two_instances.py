@@ -50,7 +50,7 @@ class Follower:
 def rename(session, product, name_en: str) -> None:
     """Change a product's English name through the service, as a request of instance A does."""
     maker = factories.make_user(session, session.get(Organisation, product.manufacturer_id))
-    data = product_input(session, product)
+    data = product_input(product, session=session)
     data.name_en = name_en
     update_product(session=session, actor=maker, product_id=product.id, data=data)
     session.commit()

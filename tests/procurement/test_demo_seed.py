@@ -19,9 +19,9 @@ from seeds.procurement_demo import LINES, MATERIAL, PROJECT, load_demo_procureme
 def seeded(session, tmp_path):
     """Return the session after loading the demo catalogue, its certificates and the list."""
     today = date.today()
-    load_demo(session, echo=lambda *a, **k: None)
-    load_demo_certificates(session, str(tmp_path), today=today)
-    counts = load_demo_procurement(session, today=today)
+    load_demo(echo=lambda *a, **k: None, session=session)
+    load_demo_certificates(str(tmp_path), today=today, session=session)
+    counts = load_demo_procurement(today=today, session=session)
     session.commit()
     assert counts == {"projects": 1, "lines": len(LINES) + 1}
     return session
@@ -66,9 +66,9 @@ def test_seeding_again_changes_nothing(seeded, tmp_path):
     session = seeded
     before = _snapshot(session)
     products = session.exec(select(Product.id)).all()
-    again = load_demo_procurement(session, today=date.today())
-    load_demo(session, echo=lambda *a, **k: None)
-    load_demo_certificates(session, str(tmp_path), today=date.today())
+    again = load_demo_procurement(today=date.today(), session=session)
+    load_demo(echo=lambda *a, **k: None, session=session)
+    load_demo_certificates(str(tmp_path), today=date.today(), session=session)
     session.commit()
     assert again == {"projects": 0, "lines": 0}
     assert _snapshot(session) == before
@@ -76,5 +76,5 @@ def test_seeding_again_changes_nothing(seeded, tmp_path):
 
 
 def test_without_the_demo_buyer_nothing_is_created(session):
-    assert load_demo_procurement(session, today=date.today()) == {"projects": 0, "lines": 0}
+    assert load_demo_procurement(today=date.today(), session=session) == {"projects": 0, "lines": 0}
     assert session.exec(select(Project)).all() == []

@@ -49,12 +49,12 @@ def exported(client, login, session, officer, maker):
         ),
     )
     set_certification_summary(
-        session,
         glass.id,
         number=glass.cert_number,
         stars=2,
         status="suspended",
         valid_until=glass.cert_valid_until,
+        session=session,
     )
     session.commit()
     login(officer)

@@ -120,7 +120,7 @@ def test_expiry_flags_lines(session, body):
         unit_price="1",
     )
     session.commit()
-    expire_certificates(session, today=cement.certificate.valid_until + timedelta(days=1))
+    expire_certificates(today=cement.certificate.valid_until + timedelta(days=1), session=session)
     session.commit()
     session.expire_all()
     saved = session.get(ListLine, line.id)

@@ -248,12 +248,12 @@ def test_lapsed_line_is_flagged_on_the_page(client, login, session, officer, mak
 
     _project, item, _line, product = _agency_world(session, officer, maker)
     set_certification_summary(
-        session,
         product.id,
         number=product.cert_number,
         stars=2,
         status="revoked",
         valid_until=product.cert_valid_until,
+        session=session,
     )
     session.commit()
     login(officer)
