@@ -218,7 +218,7 @@ def main() -> None:
         )
         upgrade(app)
         with app.app_context(), Session(app.extensions["db_engine"]) as session:
-            load_categories(session)
+            load_categories(session=session)
             session.commit()
             officer, list_id = build(session, date.today())
             numbers = set(

@@ -73,9 +73,9 @@ def load_rows(ids: list[int], *, session: Session) -> list[ProductRow]:
 
 def find_products(query: Query, *, session: Session, correct_page: bool = True) -> Found:
     """Search, then load the page's rows; a page past the end becomes the last page."""
-    result, reduced = search(session, query)
+    result, reduced = search(query, session=session)
     if correct_page and not result.ids and result.total and query.page > 1:
         last = -(-result.total // query.per_page)
         query = Query(**{**query.__dict__, "page": last})
-        result, reduced = search(session, query)
+        result, reduced = search(query, session=session)
     return Found(result, load_rows(result.ids, session=session), reduced, query.page)

@@ -180,9 +180,9 @@ def indicator_lines(row: ProductRow, assessment: dict | None, *, session: Sessio
     return lines
 
 
-def product_assessment(session: Session, product: Product) -> dict | None:
+def product_assessment(product: Product, *, session: Session) -> dict | None:
     """Return the levels the product's data reaches, as certification answers the signal."""
-    for _receiver, answer in product_assessment_requested.send(session, product=product):
+    for _receiver, answer in product_assessment_requested.send(session=session, product=product):
         if answer is not None:
             return answer
     return None
@@ -191,7 +191,7 @@ def product_assessment(session: Session, product: Product) -> dict | None:
 def product_page(product_id: int, *, session: Session, today: date | None = None) -> ProductPage:
     """Return what the public page of a published product shows, or raise NotFound."""
     row = get_row(product_id, session=session)
-    assessment = product_assessment(session, row.product)
+    assessment = product_assessment(row.product, session=session)
     return ProductPage(
         row=row,
         plant=session.get(Plant, row.product.plant_id),

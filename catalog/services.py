@@ -77,7 +77,7 @@ def indicator_values(*, session: Session, product_id: int) -> dict[str, ProductI
 
 
 def _validate(
-    session: Session, actor: User, category: Category, data: ProductInput, *, complete: bool
+    actor: User, category: Category, data: ProductInput, *, session: Session, complete: bool
 ) -> None:
     spec = category_spec(session=session, category=category)
     errors = check_product(spec, data, today=date.today(), complete=complete)
@@ -118,7 +118,7 @@ def create_product(
     """Register a draft product of the actor's company."""
     org_id = require_manufacturer(actor)
     category = get_category(session=session, category_id=category_id)
-    _validate(session, actor, category, data, complete=False)
+    _validate(actor, category, data, session=session, complete=False)
     product = Product(
         manufacturer_id=org_id,
         category_id=category.id,
@@ -140,7 +140,7 @@ def update_product(
     product = own_product(session=session, actor=actor, product_id=product_id)
     category = get_category(session=session, category_id=product.category_id)
     complete = product.status == ProductStatus.PUBLISHED
-    _validate(session, actor, category, data, complete=complete)
+    _validate(actor, category, data, session=session, complete=complete)
     for name in EDITABLE_FIELDS:
         setattr(product, name, getattr(data, name))
     product.updated_at = utcnow()
@@ -163,7 +163,9 @@ def publish_product(*, session: Session, actor: User, product_id: int) -> Produc
     """Publish a complete product in the public catalogue."""
     product = own_product(session=session, actor=actor, product_id=product_id)
     category = get_category(session=session, category_id=product.category_id)
-    _validate(session, actor, category, product_input(product, session=session), complete=True)
+    _validate(
+        actor, category, product_input(product, session=session), session=session, complete=True
+    )
     product.status = ProductStatus.PUBLISHED
     product.published_at = product.published_at or utcnow()
     product.updated_at = utcnow()
@@ -255,4 +257,4 @@ def set_certification_summary(
     product.cert_valid_until = valid_until
     queue_for_index(product_id, session=session)
     session.flush()
-    certification_changed.send(session, product_id=product_id, status=status)
+    certification_changed.send(session=session, product_id=product_id, status=status)

@@ -43,7 +43,9 @@ def _lists_with_agencies(list_ids: list[int], *, session: Session):
 
 
 @certification_changed.connect
-def flag_lapsed_lines(session: Session, *, product_id: int, status: str | None, **_extra) -> None:
+def flag_lapsed_lines(
+    _sender, *, session: Session, product_id: int, status: str | None, **_extra
+) -> None:
     """Flag every line of the product at once and tell each owning agency, list by list."""
     list_ids = flag_product_lines(product_id, status, session=session)
     if not list_ids:

@@ -56,7 +56,7 @@ def _upsert(model, where: dict, values: dict, *, session: Session, keep: tuple[s
 ADMIN_MANAGED_CATEGORY_FIELDS = ("name_zh", "name_en", "declared_unit", "procurement_class")
 
 
-def load_categories(session: Session) -> int:
+def load_categories(*, session: Session) -> int:
     """Create the ten categories, or update the seed-managed fields of existing ones."""
     data = _read("categories.toml")["category"]
     for position, item in enumerate(data):
@@ -249,7 +249,7 @@ def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
 def seed_command(demo: bool) -> None:
     """Load categories (and demo data); running it again changes nothing."""
     with session_scope(get_engine()) as session:
-        n = load_categories(session)
+        n = load_categories(session=session)
         click.echo(f"Categories: {n}.")
         click.echo(f"Criteria files: {load_shipped_criteria(session=session)}.")
         if demo:

@@ -89,7 +89,7 @@ def _project(buyer: User, *, session: Session) -> tuple[Project, bool]:
     return create_project(session=session, actor=buyer, data=PROJECT), True
 
 
-def _list(session: Session, buyer: User, project: Project) -> ProcurementList:
+def _list(buyer: User, project: Project, *, session: Session) -> ProcurementList:
     item = session.exec(
         select(ProcurementList).where(
             ProcurementList.project_id == project.id, ProcurementList.name == LIST_NAME
@@ -106,7 +106,7 @@ def load_demo_procurement(*, session: Session, today: date) -> dict[str, int]:
         return counts
     project, created = _project(buyer, session=session)
     counts["projects"] += created
-    item = _list(session, buyer, project)
+    item = _list(buyer, project, session=session)
     if session.exec(select(ListLine.id).where(ListLine.list_id == item.id)).first():
         return counts
     for wanted in LINES:

@@ -48,7 +48,7 @@ def database_url(tmp_path_factory) -> str:
     upgrade(app)
     with app.app_context():
         session = get_session()
-        load_categories(session)
+        load_categories(session=session)
         load_shipped_criteria(session=session)
         session.commit()
     engine.dispose()

@@ -86,7 +86,7 @@ def test_loading_again_changes_nothing(demo):
     before = [
         _count(session, m) for m in (Organisation, User, Plant, Product, ProductIndicatorValue)
     ]
-    load_categories(session)
+    load_categories(session=session)
     counts = load_demo(echo=lambda *a, **k: None, session=session)
     session.commit()
     after = [

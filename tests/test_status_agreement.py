@@ -61,7 +61,7 @@ def register(app, session: Session):
             if stored == "expired":
                 certificate.status = "expired"  # as the nightly job records it
             certificate.valid_until = end
-            summarise(session, certificate)
+            summarise(certificate, session=session)
             session.commit()
             made[(stored, end_name)] = certificate
     rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)

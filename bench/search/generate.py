@@ -415,7 +415,7 @@ def generate(
         # A database of another run is not wiped here (it may not be ours): refuse it instead.
         if session.exec(select(Product.id).limit(1)).first() is not None:
             raise SystemExit(f"{database_url or path} already holds products: give an empty one")
-        load_categories(session)
+        load_categories(session=session)
         session.commit()
         categories = {c.code: c for c in session.exec(select(Category)).all()}
         orgs = _organisations(rng, max(products // 100, 10))

@@ -42,7 +42,7 @@ def close_search_indexes(app: Flask) -> None:
             index.close()
 
 
-def search(session: Session, query: Query) -> tuple[SearchResult, bool]:
+def search(query: Query, *, session: Session) -> tuple[SearchResult, bool]:
     """Return the search result from the index, else from SQL; and whether SQL answered."""
     arguments = {
         "filters": query.filters,

@@ -109,7 +109,7 @@ def _issue_time(today: date) -> datetime | None:
     return datetime.combine(today, time(9, 0), tzinfo=UTC)
 
 
-def summarise(session: Session, certificate: Certificate) -> None:
+def summarise(certificate: Certificate, *, session: Session) -> None:
     """Copy the certificate's number, stars, status and date onto its catalogue product."""
     set_certification_summary(
         certificate.product_id,
@@ -162,7 +162,7 @@ def issue_certificate(
         at=_issue_time(today),
         session=session,
     )
-    summarise(session, certificate)
+    summarise(certificate, session=session)
     session.flush()
     return certificate
 
@@ -181,6 +181,6 @@ def _reissue(application, assessment, actor, snapshot, today, *, session) -> Cer
         certificate.change_date = today
         reason = _("Changed: %(what)s", what=application.change_description)
     apply_move(CERTIFICATES, certificate, "reissue", actor=actor, reason=reason, session=session)
-    summarise(session, certificate)
+    summarise(certificate, session=session)
     session.flush()
     return certificate

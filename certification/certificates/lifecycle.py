@@ -65,7 +65,7 @@ def _set_status(
 ) -> None:
     """Take the action, copy the new status to the catalogue and tell the holder."""
     apply_move(CERTIFICATES, certificate, action, actor=actor, reason=reason, session=session)
-    summarise(session, certificate)
+    summarise(certificate, session=session)
     notify_organisation(
         certificate.holder_id,
         _(

@@ -59,7 +59,9 @@ def _live_status_is(status: str, today: date):
     )
 
 
-def _certificate_page(session: Session, where: list, order: list, page: int, per_page: int) -> Page:
+def _certificate_page(
+    where: list, order: list, page: int, per_page: int, *, session: Session
+) -> Page:
     count = select(func.count()).select_from(Certificate).where(*where)
     return paginate(
         select(Certificate).where(*where).order_by(*order), count, page, per_page, session=session
@@ -74,14 +76,14 @@ def body_certificates(
     if status:
         where.append(_live_status_is(status, today))
     order = [Certificate.issued_on.desc(), Certificate.id.desc()]
-    return _certificate_page(session, where, order, page, per_page)
+    return _certificate_page(where, order, page, per_page, session=session)
 
 
 def held_certificates(actor: User, *, session: Session, page: int, per_page: int) -> Page:
     """Return a page of the certificates the actor's manufacturer holds, soonest expiry first."""
     where = [Certificate.holder_id == actor.organisation_id]
     order = [Certificate.valid_until, Certificate.id]
-    return _certificate_page(session, where, order, page, per_page)
+    return _certificate_page(where, order, page, per_page, session=session)
 
 
 def certificate_events(certificate_id: int, *, session: Session) -> list[CertificateEvent]:

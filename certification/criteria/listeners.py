@@ -11,7 +11,7 @@ from greenbm.errors import NotFound
 
 
 @product_assessment_requested.connect
-def product_assessment(session: Session, *, product: Product, **_extra) -> dict | None:
+def product_assessment(_sender, *, session: Session, product: Product, **_extra) -> dict | None:
     """Return the levels the product's declared values reach under the active criteria.
 
     Prerequisites are taken as met: this shows where the data stands, not a certificate.

@@ -89,7 +89,7 @@ def test_seeding_again_keeps_what_an_administrator_edited(client, session, login
     )
     assert response.status_code == 302
     session.expire_all()  # so the seed compares with what the request stored
-    load_categories(session)
+    load_categories(session=session)
     session.commit()
     cement = _category(session, "cement")
     assert (cement.name_en, cement.procurement_class) == ("Portland cement", "optional")
