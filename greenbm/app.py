@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from greenbm import db, i18n, security
+from greenbm import db, i18n, security, urls
 from greenbm.config import load_config
 from greenbm.extensions import babel, csrf, limiter, login_manager
 from greenbm.paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=TEMPLATES_DIR,
         static_folder=STATIC_DIR,
     )
+    urls.init_app(app)  # before any blueprint adds a route
     app.request_class = UploadClosingRequest
     app.config.update(load_config(config))
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
