@@ -61,5 +61,6 @@ def flag_lapsed_lines(session: Session, *, product_id: int, status: str | None, 
                 status=status_label(status),
                 list=item.name,
             ),
-            f"/procurement/lists/{item.id}",
+            endpoint="procurement.procurement_list",
+            endpoint_args={"list_id": item.id},
         )
