@@ -7,6 +7,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, Val
 # GB 32100-2015 allows letters in the first two positions (registration authority and
 # organisation category), which python-stdnum rejects; positions 3-8 are the region code.
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# The same alphabet as a pattern, for the API's schemas (a normalised code only).
+CREDIT_CODE_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{18}$"
 
 
 class CreditCodeError(ValueError):

@@ -101,7 +101,7 @@ class Notification(SQLModel, table=True):
     message: str = Field(sa_type=sa.Text)
     link: str = Field(default="", max_length=300)
     # Where the message leads as an endpoint and its arguments, turned into a URL only when
-    # the page is rendered (`link` holds a ready path for notifications without one).
+    # the page is rendered (`link` holds the ready path of notifications written before).
     endpoint: str | None = Field(default=None, max_length=80)
     endpoint_args: dict | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()

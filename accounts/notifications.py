@@ -11,7 +11,6 @@ from greenbm.models_base import utcnow
 def notify_organisation(
     organisation_id: int,
     message: str,
-    link: str = "",
     *,
     session: Session,
     endpoint: str | None = None,
@@ -19,8 +18,7 @@ def notify_organisation(
 ) -> int:
     """Notify every enabled user of an organisation; return how many were notified.
 
-    The message links to `endpoint` with `endpoint_args` (resolved when the page is shown),
-    else to the path `link`, if any.
+    The message links to `endpoint` with `endpoint_args`, resolved when the page is shown.
     """
     users = session.exec(
         select(User.id).where(User.organisation_id == organisation_id, User.disabled == False)  # noqa: E712
@@ -30,7 +28,6 @@ def notify_organisation(
             Notification(
                 user_id=user_id,
                 message=message,
-                link=link,
                 endpoint=endpoint,
                 endpoint_args=endpoint_args,
             )

@@ -9,10 +9,10 @@ from accounts.signals import serve_home
 from admin.forms import OBJECT_TYPE_CHOICES
 from certification.labels import CERTIFICATE_STATUS_LABELS, STATE_LABELS
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-serve_home(Role.ADMINISTRATOR, "admin.home")
-
+# The guard below tests paths against the blueprint's own prefix (see guard_console for why).
 ADMIN_PREFIX = "/admin"
+bp = Blueprint("admin", __name__, url_prefix=ADMIN_PREFIX)
+serve_home(Role.ADMINISTRATOR, "admin.home")
 
 
 def is_admin_path(path: str) -> bool:

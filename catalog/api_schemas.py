@@ -1,87 +1,68 @@
 """Schemas and query parameters of the catalogue's JSON API, as the OpenAPI document shows them."""
 
+from accounts.credit_code import CREDIT_CODE_PATTERN
 from accounts.divisions import DIVISIONS
 from catalog.models import GwpProvenance
 from catalog.search import SORTS
-from greenbm.api import api_schema
+from greenbm.api import TEXT, api_schema, closed_object, nullable, string_enum
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 20
 MAX_QUERY = 200
-_TEXT = {"type": "string"}
 _NUMBER = {"type": "number"}
-_DIVISION = {"type": "string", "enum": list(DIVISIONS), "description": "GB/T 2260 code."}
-
-
-def _object(properties: dict, description: str = "") -> dict:
-    schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": list(properties),
-        "properties": properties,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
+_DIVISION = string_enum(DIVISIONS, "GB/T 2260 code.")
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 _SUMMARY_PROPERTIES = {
     "id": {"type": "integer"},
-    "name": {**_TEXT, "description": "Product name in Chinese."},
-    "name_en": {**_TEXT, "description": "Product name in English (may be empty)."},
-    "model": {**_TEXT, "description": "Model or specification (may be empty)."},
-    "category": {**_TEXT, "description": "Category code, e.g. cement."},
-    "manufacturer": _object(
+    "name": {**TEXT, "description": "Product name in Chinese."},
+    "name_en": {**TEXT, "description": "Product name in English (may be empty)."},
+    "model": {**TEXT, "description": "Model or specification (may be empty)."},
+    "category": {**TEXT, "description": "Category code, e.g. cement."},
+    "manufacturer": closed_object(
         {
-            "name": _TEXT,
+            "name": TEXT,
             "uscc": {
                 "type": "string",
-                "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
+                "pattern": CREDIT_CODE_PATTERN,
                 "description": "Unified social credit code (统一社会信用代码).",
             },
             "division": _DIVISION,
         }
     ),
-    "gwp": _object(
+    "gwp": closed_object(
         {
             "value": {**_NUMBER, "description": "GWP cradle to gate (A1–A3)."},
-            "unit": {**_TEXT, "examples": ["kgCO2e/t", "kgCO2e/m^3"]},
+            "unit": {**TEXT, "examples": ["kgCO2e/t", "kgCO2e/m^3"]},
         },
         "Embodied carbon per declared unit.",
     ),
-    "certificate": _nullable(
-        _object(
+    "certificate": nullable(
+        closed_object(
             {
-                "number": _TEXT,
+                "number": TEXT,
                 "stars": {"type": ["integer", "null"], "minimum": 1, "maximum": 3},
-                "status": {
-                    "type": "string",
-                    "enum": ["valid", "suspended", "revoked", "expired"],
-                    "description": "Live status: a certificate past its date is expired.",
-                },
+                "status": string_enum(
+                    ["valid", "suspended", "revoked", "expired"],
+                    "Live status: a certificate past its date is expired.",
+                ),
                 "valid_until": {"type": ["string", "null"], "format": "date"},
             }
         )
     ),
 }
 PRODUCT_SUMMARY = api_schema(
-    "ProductSummary", _object(_SUMMARY_PROPERTIES, "A published product as search lists it.")
+    "ProductSummary", closed_object(_SUMMARY_PROPERTIES, "A published product as search lists it.")
 )
 PRODUCT_PAGE = api_schema(
     "ProductPage",
-    _object(
+    closed_object(
         {
             "items": {"type": "array", "items": PRODUCT_SUMMARY},
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-            "facets": _object(
+            "facets": closed_object(
                 {
                     "category": _COUNTS,
                     "stars": _COUNTS,
@@ -96,32 +77,32 @@ PRODUCT_PAGE = api_schema(
 )
 PRODUCT = api_schema(
     "Product",
-    _object(
+    closed_object(
         {
             **_SUMMARY_PROPERTIES,
-            "series": _TEXT,
-            "description": _TEXT,
-            "declared_unit": {**_TEXT, "examples": ["t", "m^3", "m^2"]},
-            "variant": _nullable(_object({"code": _TEXT, "name": _TEXT, "name_en": _TEXT})),
-            "gwp_provenance": {"type": "string", "enum": [p.value for p in GwpProvenance]},
-            "epd": _nullable(
-                _object(
+            "series": TEXT,
+            "description": TEXT,
+            "declared_unit": {**TEXT, "examples": ["t", "m^3", "m^2"]},
+            "variant": nullable(closed_object({"code": TEXT, "name": TEXT, "name_en": TEXT})),
+            "gwp_provenance": string_enum(p.value for p in GwpProvenance),
+            "epd": nullable(
+                closed_object(
                     {
-                        "programme_operator": _TEXT,
-                        "registration_number": _TEXT,
+                        "programme_operator": TEXT,
+                        "registration_number": TEXT,
                         "issue_date": {"type": ["string", "null"], "format": "date"},
                         "valid_until": {"type": ["string", "null"], "format": "date"},
                     }
                 )
             ),
-            "plant": _object({"name": _TEXT, "division": _DIVISION}),
+            "plant": closed_object({"name": TEXT, "division": _DIVISION}),
             "indicators": {
                 "type": "array",
-                "items": _object(
+                "items": closed_object(
                     {
-                        "code": {**_TEXT, "description": "Indicator code; gwp for the GWP."},
+                        "code": {**TEXT, "description": "Indicator code; gwp for the GWP."},
                         "value": {"type": ["number", "null"]},
-                        "unit": _TEXT,
+                        "unit": TEXT,
                         "level": {
                             "type": ["integer", "null"],
                             "minimum": 0,
@@ -132,7 +113,7 @@ PRODUCT = api_schema(
                     }
                 ),
             },
-            "carbon": _object(
+            "carbon": closed_object(
                 {
                     "compared_with": {
                         "type": "integer",
@@ -155,28 +136,28 @@ PRODUCT = api_schema(
 )
 CATEGORIES = api_schema(
     "Categories",
-    _object(
+    closed_object(
         {
             "items": {
                 "type": "array",
-                "items": _object(
+                "items": closed_object(
                     {
-                        "code": _TEXT,
-                        "name": _TEXT,
-                        "name_en": _TEXT,
-                        "declared_unit": _TEXT,
-                        "units": {"type": "array", "items": _TEXT, "minItems": 1},
-                        "procurement_class": {"type": "string", "enum": ["mandatory", "optional"]},
+                        "code": TEXT,
+                        "name": TEXT,
+                        "name_en": TEXT,
+                        "declared_unit": TEXT,
+                        "units": {"type": "array", "items": TEXT, "minItems": 1},
+                        "procurement_class": string_enum(["mandatory", "optional"]),
                         "gwp_reference": {"type": ["number", "null"]},
-                        "gwp_reference_source": _TEXT,
+                        "gwp_reference_source": TEXT,
                         "variant_attribute": {"type": ["string", "null"]},
                         "variants": {
                             "type": "array",
-                            "items": _object(
+                            "items": closed_object(
                                 {
-                                    "code": _TEXT,
-                                    "name": _TEXT,
-                                    "name_en": _TEXT,
+                                    "code": TEXT,
+                                    "name": TEXT,
+                                    "name_en": TEXT,
                                     "gwp_reference": {"type": ["number", "null"]},
                                 }
                             ),
@@ -193,11 +174,11 @@ CATEGORIES = api_schema(
 QUERY = {
     "q": {
         "description": "Words in Chinese or English, quoted phrases, model or certificate numbers.",
-        "schema": {"type": "string", "maxLength": MAX_QUERY},
+        "schema": {**TEXT, "maxLength": MAX_QUERY},
     },
     "category": {
         "description": "Category code; repeat for several.",
-        "schema": {"type": "array", "items": {"type": "string"}},
+        "schema": {"type": "array", "items": TEXT},
         "style": "form",
         "explode": True,
     },
@@ -210,10 +191,10 @@ QUERY = {
     },
     "status": {
         "description": "valid: only products with a valid certificate; any: every product.",
-        "schema": {"type": "string", "enum": ["valid", "any"], "default": "valid"},
+        "schema": {**string_enum(["valid", "any"]), "default": "valid"},
     },
     "gwp_max": {"schema": {"type": "number", "minimum": 0}},
-    "sort": {"schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+    "sort": {"schema": {**string_enum(SORTS), "default": "relevance"}},
     "page": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
     "per_page": {
         "schema": {

@@ -23,12 +23,11 @@ from eligibility.api_schemas import (
     STARS,
     STARS_DESCRIPTION,
     SUPPLIER_DESCRIPTION,
-    TEXT,
 )
 from eligibility.bulk_run import bulk_rate_limit
 from eligibility.queries import parse_query
 from eligibility.services import MAX_ROWS, check_eligibility, check_many, load_categories
-from greenbm.api import api_get, api_post
+from greenbm.api import TEXT, api_get, api_post
 from greenbm.db import get_session
 from greenbm.errors import Invalid
 from greenbm.extensions import limiter

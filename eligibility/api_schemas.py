@@ -1,16 +1,16 @@
 """The OpenAPI schemas of the eligibility API: an answer, a query, a malformed query, lists."""
 
+from accounts.credit_code import CREDIT_CODE_PATTERN
 from certification.models import CertificateStatus
 from eligibility.queries import STAR_LEVELS
 from eligibility.rules import Reason
 from eligibility.services import MAX_ROWS
-from greenbm.api import api_schema
+from greenbm.api import DATE, TEXT, api_schema, closed_object, string_enum
 
 PARAMETERS = ("supplier", "category", "min_stars")
-TEXT = {"type": "string"}
 _USCC = {
     "type": "string",
-    "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
+    "pattern": CREDIT_CODE_PATTERN,
     "description": "Unified social credit code (统一社会信用代码), normalised.",
 }
 STARS = {"type": "integer", "minimum": min(STAR_LEVELS), "maximum": max(STAR_LEVELS)}
@@ -22,18 +22,6 @@ CATEGORY_DESCRIPTION = "Category code, e.g. cement (its Chinese or English name 
 STARS_DESCRIPTION = "Minimum star level: 1, 2 or 3; 1 when left out."
 
 
-def _object(properties: dict, description: str = "", *, required: list | None = None) -> dict:
-    schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": list(properties) if required is None else required,
-        "properties": properties,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
 _REASON_CODES = (
     "unknown_supplier: no manufacturer has the credit code; no_certificate: none in the "
     "category; not_valid: none in the category is valid today (suspended, revoked or "
@@ -41,12 +29,12 @@ _REASON_CODES = (
 )
 ANSWER = api_schema(
     "EligibilityAnswer",
-    _object(
+    closed_object(
         {
             "supplier": {
                 "oneOf": [
                     {"type": "null"},
-                    _object({"uscc": _USCC, "name": TEXT, "name_en": TEXT}),
+                    closed_object({"uscc": _USCC, "name": TEXT, "name_en": TEXT}),
                 ],
                 "description": "The manufacturer with this code (name in Chinese and English, "
                 "which may be empty); null when none is registered.",
@@ -62,13 +50,9 @@ ANSWER = api_schema(
             "reasons": {
                 "type": "array",
                 "description": "Why not eligible; empty when eligible.",
-                "items": _object(
+                "items": closed_object(
                     {
-                        "code": {
-                            "type": "string",
-                            "enum": [r.value for r in Reason],
-                            "description": _REASON_CODES,
-                        },
+                        "code": string_enum((r.value for r in Reason), _REASON_CODES),
                         "message": {**TEXT, "description": "The reason in English words."},
                     }
                 ),
@@ -77,25 +61,20 @@ ANSWER = api_schema(
                 "type": "array",
                 "description": "The supplier's certificates in the category, in any status, "
                 "those that qualify first.",
-                "items": _object(
+                "items": closed_object(
                     {
                         "number": {**TEXT, "examples": ["GZGBM-2026-CEM-000123"]},
                         "stars": STARS,
-                        "status": {
-                            "type": "string",
-                            "enum": [s.value for s in CertificateStatus],
-                            "description": "Status today: a certificate past its date is expired.",
-                        },
-                        "valid_until": {
-                            "type": "string",
-                            "format": "date",
-                            "description": "Last day of validity (inclusive).",
-                        },
+                        "status": string_enum(
+                            (s.value for s in CertificateStatus),
+                            "Status today: a certificate past its date is expired.",
+                        ),
+                        "valid_until": {**DATE, "description": "Last day of validity (inclusive)."},
                         "qualifies": {
                             "type": "boolean",
                             "description": "Valid today with at least min_stars stars.",
                         },
-                        "product": _object(
+                        "product": closed_object(
                             {"id": {"type": "integer"}, "name": TEXT, "name_en": TEXT}
                         ),
                     }
@@ -125,12 +104,12 @@ QUERY = api_schema(
 )
 QUERY_ERROR = api_schema(
     "EligibilityQueryError",
-    _object(
+    closed_object(
         {
             "errors": {
                 "type": "array",
                 "minItems": 1,
-                "items": _object(
+                "items": closed_object(
                     {
                         "parameter": {
                             "type": ["string", "null"],

@@ -7,7 +7,7 @@ registered with `api_schema` and the tests validate real responses against them.
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -37,18 +37,55 @@ def api_schema(name: str, schema: dict) -> dict:
     return schema_ref(name)
 
 
+# --- the schema vocabulary every package's API documents its JSON with -----------------------
+
+TEXT = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+
+
+def closed_object(properties: dict, description: str = "") -> dict:
+    """Return an object schema that requires every property and allows no other."""
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties),
+        "properties": properties,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def nullable(schema: dict) -> dict:
+    """Return a schema that allows null as well as what `schema` allows."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def string_enum(values: Iterable[str], description: str = "") -> dict:
+    """Return a string schema allowing only `values`, listed in their order."""
+    schema = {"type": "string", "enum": list(values)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def names(description: str) -> dict:
+    """Return the `name` (Chinese) and `name_en` properties of a thing so described."""
+    return {
+        "name": {**TEXT, "description": f"{description}, in Chinese."},
+        "name_en": {**TEXT, "description": f"{description}, in English (may be empty)."},
+    }
+
+
 ERROR = api_schema(
     "Error",
-    {
-        "type": "object",
-        "description": "Every error answer of the API.",
-        "additionalProperties": False,
-        "required": ["error", "message"],
-        "properties": {
-            "error": {"type": "string", "description": "The HTTP status name."},
-            "message": {"type": "string", "description": "What went wrong, in English."},
+    closed_object(
+        {
+            "error": {**TEXT, "description": "The HTTP status name."},
+            "message": {**TEXT, "description": "What went wrong, in English."},
         },
-    },
+        "Every error answer of the API.",
+    ),
 )
 
 _ERROR_DESCRIPTIONS = {

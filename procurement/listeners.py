@@ -62,6 +62,7 @@ def flag_lapsed_lines(
                 status=status_label(status),
                 list=item.name,
             ),
-            f"/procurement/lists/{item.id}",
+            endpoint="procurement.procurement_list",
+            endpoint_args={"list_id": item.id},
             session=session,
         )

@@ -2,14 +2,9 @@
 
 from decimal import Decimal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from weasyprint import HTML
-from weasyprint.urls import path2url
-
 from accounts.divisions import DIVISIONS
 from catalog.units import format_unit
-from certification.certificates.pdf import StaticOnlyFetcher
-from greenbm.paths import TEMPLATES_DIR
+from greenbm.pdf import render_pdf
 from procurement.exports import (
     PROJECT_TYPE_ZH,
     category_zh,
@@ -26,28 +21,10 @@ from procurement.rules import CarbonTotals
 
 TEMPLATE_NAME = "procurement/list_pdf.html"
 
-# A plain autoescaping environment, as for certificates: the context is plain values only,
-# and a hostile product name or description stays inert text.
-_env = Environment(
-    autoescape=True,
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def render_list_html(context: dict) -> str:
-    """Return the list's printable HTML (escaped)."""
-    return _env.get_template(TEMPLATE_NAME).render(doc=context)
-
 
 def render_list_pdf(context: dict, *, static_dir: str) -> bytes:
     """Render a list context (see `pdf_context`) to an A4 landscape PDF."""
-    fetcher = StaticOnlyFetcher(static_dir)
-    static_base = path2url(str(fetcher.static_root)) + "/"
-    html = HTML(string=render_list_html(context), base_url=static_base, url_fetcher=fetcher)
-    return html.write_pdf()
+    return render_pdf(TEMPLATE_NAME, {"doc": context}, static_dir=static_dir)
 
 
 # --- the PDF's context ------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import json
 
 from flask import abort, jsonify
 
-from certification.api_schema import DATE, TEXT, closed_object, names
+from accounts.credit_code import CREDIT_CODE_PATTERN
 from certification.certificates.queries import get_certificate, live_status
 from certification.models import Certificate, CertificateStatus
-from greenbm.api import api_get, api_schema
+from greenbm.api import DATE, TEXT, api_get, api_schema, closed_object, names, string_enum
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 
@@ -16,11 +16,10 @@ CERTIFICATE = api_schema(
     closed_object(
         {
             "number": {**TEXT, "examples": ["GZGBM-2026-CEM-000123"]},
-            "status": {
-                "type": "string",
-                "enum": [s.value for s in CertificateStatus],
-                "description": "Live status: a certificate past its date is expired.",
-            },
+            "status": string_enum(
+                (s.value for s in CertificateStatus),
+                "Live status: a certificate past its date is expired.",
+            ),
             "stars": {"type": "integer", "minimum": 1, "maximum": 3},
             "category": {**TEXT, "description": "Category code, e.g. cement."},
             "product": closed_object({"id": {"type": "integer"}, **names("Product name")}),
@@ -29,7 +28,7 @@ CERTIFICATE = api_schema(
                     **names("Holder's name"),
                     "uscc": {
                         "type": "string",
-                        "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
+                        "pattern": CREDIT_CODE_PATTERN,
                         "description": "Unified social credit code (统一社会信用代码).",
                     },
                 }

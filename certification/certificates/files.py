@@ -13,6 +13,7 @@ from certification.certificates import pdf
 from certification.certificates.queries import live_status
 from certification.certificates.signing import SigningIdentity, ensure_signing_identity, sign_pdf
 from certification.models import Certificate
+from greenbm.paths import TEMPLATES_DIR
 
 PDF_DIR_NAME = "certificates"
 KEY_LENGTH = 20  # hex digits of the cache key in a file name
@@ -42,7 +43,7 @@ def signing_identity(config: Mapping) -> SigningIdentity:
 
 def _cache_key(context: dict, verify_url: str, identity: SigningIdentity) -> str:
     """Hash everything that changes the file: what it prints, the URL, the template, the key."""
-    template = (pdf.TEMPLATES_DIR / pdf.TEMPLATE_NAME).read_bytes()
+    template = (TEMPLATES_DIR / pdf.TEMPLATE_NAME).read_bytes()
     material = json.dumps(
         {
             "context": context,

@@ -1,31 +1,15 @@
-"""Certificate PDFs: a Jinja template rendered by WeasyPrint, fetching only static files."""
+"""Certificate PDFs: a certificate's context as the printed template shows it, on one page."""
 
-import mimetypes
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from catalog.units import format_unit
-from greenbm.paths import TEMPLATES_DIR
+from greenbm.pdf import TooManyPages, render_pdf
 
 TEMPLATE_NAME = "certification/certificate_pdf.html"
-
-# A plain Jinja environment, not Flask's: certificates are rendered in CLI commands and seeding
-# too, outside any request. autoescape=True is what keeps a hostile product name inert text.
-_env = Environment(
-    autoescape=True,
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 REQUIRED_FIELDS = (
     "number",
@@ -85,45 +69,6 @@ STATUS_LABELS = {
     "revoked": ("撤销", "Revoked"),
     "expired": ("已过期", "Expired"),
 }
-
-
-class FetchRefused(ValueError):
-    """Raised by the certificate fetcher for any URL it does not allow."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint fetcher that serves only data: URIs and regular files inside static_dir."""
-
-    def __init__(self, static_dir: str | Path) -> None:
-        # fail_on_errors: a refused fetch aborts the render instead of leaving a silent gap;
-        # the template never references anything this fetcher refuses.
-        super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True)
-        self.static_root = Path(static_dir).resolve(strict=True)
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        """Return the resource for a data: URI or a static file; FetchRefused for anything else."""
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            return self._static_file(url)
-        raise FetchRefused(f"Certificate rendering may not fetch {url!r}.")
-
-    def _static_file(self, url: str) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            raise FetchRefused(f"Certificate rendering may not fetch {url!r}.")
-        # resolve() collapses ".." and follows symlinks, so the containment check below
-        # catches both a "../" escape and a symlink that points out of the static folder.
-        try:
-            # url2pathname percent-decodes once; decoding twice would turn %252e into ".".
-            path = Path(url2pathname(parts.path)).resolve(strict=True)
-        except (OSError, RuntimeError) as exc:
-            raise FetchRefused(f"Certificate rendering may not fetch {url!r}.") from exc
-        if not path.is_relative_to(self.static_root) or not path.is_file():
-            raise FetchRefused(f"Certificate rendering may not fetch {url!r}.")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
 
 def _qr_data_uri(url: str) -> str:
@@ -204,21 +149,18 @@ def certificate_view(context: dict, *, verify_url: str) -> dict:
     }
 
 
-def render_certificate_html(context: dict, *, verify_url: str, compact: bool = False) -> str:
-    """Return the certificate's HTML (escaped), for the PDF or for a preview."""
-    view = certificate_view(context, verify_url=verify_url)
-    return _env.get_template(TEMPLATE_NAME).render(cert=view, compact=compact)
-
-
 def render_certificate_pdf(context: dict, *, static_dir: str, verify_url: str) -> bytes:
     """Render a certificate context to a one-page A4 PDF with its CJK fonts embedded."""
-    fetcher = StaticOnlyFetcher(static_dir)
-    # Relative URLs in the template resolve inside the static folder, never the working dir.
-    static_base = path2url(str(fetcher.static_root)) + "/"
+    view = certificate_view(context, verify_url=verify_url)
     for compact in (False, True):
-        html = render_certificate_html(context, verify_url=verify_url, compact=compact)
-        document = HTML(string=html, base_url=static_base, url_fetcher=fetcher).render()
-        if len(document.pages) == 1:
-            return document.write_pdf()
+        try:
+            return render_pdf(
+                TEMPLATE_NAME,
+                {"cert": view, "compact": compact},
+                static_dir=static_dir,
+                max_pages=1,
+            )
+        except TooManyPages:
+            continue
     # Very long names or addresses: a second page would be an unsigned-looking loose sheet.
     raise ValueError(f"Certificate {context['number']} does not fit on one A4 page.")

@@ -5,10 +5,9 @@ from sqlmodel import select
 
 from catalog.categories import category_variants
 from catalog.models import Category
-from certification.api_schema import TEXT, closed_object, names
 from certification.criteria.model import DEFAULT_VARIANT, DIRECTIONS, GROUPS, SOURCES, Criteria
 from certification.criteria.store import active_criteria
-from greenbm.api import api_get, api_schema
+from greenbm.api import TEXT, api_get, api_schema, closed_object, names, string_enum
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 
@@ -43,12 +42,11 @@ CRITERIA = api_schema(
                     {
                         "code": TEXT,
                         **names("Prerequisite"),
-                        "check": {
-                            "type": "string",
-                            "enum": ["data", "evidence", "reviewer"],
-                            "description": "Checked from the product's data, "
-                            "against evidence, or judged by the reviewer.",
-                        },
+                        "check": string_enum(
+                            ["data", "evidence", "reviewer"],
+                            "Checked from the product's data, against evidence, "
+                            "or judged by the reviewer.",
+                        ),
                     }
                 ),
             },
@@ -57,17 +55,17 @@ CRITERIA = api_schema(
                 "items": closed_object(
                     {
                         "code": TEXT,
-                        "group": {"type": "string", "enum": list(GROUPS)},
+                        "group": string_enum(GROUPS),
                         **names("Indicator"),
                         "unit": TEXT,
-                        "direction": {"type": "string", "enum": list(DIRECTIONS)},
+                        "direction": string_enum(DIRECTIONS),
                         "thresholds": {
                             "type": "object",
                             "minProperties": 1,
                             "additionalProperties": _THRESHOLDS,
                             "description": f"By variant code ({DEFAULT_VARIANT!r} when none).",
                         },
-                        "source": {"type": "string", "enum": list(SOURCES)},
+                        "source": string_enum(SOURCES),
                         "standard": {"type": ["string", "null"]},
                         "weight": {"type": "number", "exclusiveMinimum": 0},
                     }

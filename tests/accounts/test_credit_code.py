@@ -1,11 +1,18 @@
 """Unified Social Credit Code validation (GB 32100-2015)."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from accounts.credit_code import CreditCodeError, make_credit_code, normalize_credit_code
+from accounts.credit_code import (
+    CREDIT_CODE_PATTERN,
+    CreditCodeError,
+    make_credit_code,
+    normalize_credit_code,
+)
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -47,6 +54,15 @@ def test_computed_check_character_always_validates(body, region):
     code = make_credit_code("91" + region + body)
     assert normalize_credit_code(code) == code
     assert uscc.is_valid(code)
+
+
+@given(st.text(alphabet=ALPHABET, min_size=2, max_size=2), st.text(alphabet=ALPHABET, min_size=9))
+def test_the_api_pattern_matches_every_valid_code_and_no_other_letter(head, body):
+    # The API documents codes with this pattern: it must accept whatever the validator does.
+    code = make_credit_code(head + "520100" + body[:9])
+    assert re.fullmatch(CREDIT_CODE_PATTERN, normalize_credit_code(code))
+    for letter in "IOSVZ":
+        assert not re.fullmatch(CREDIT_CODE_PATTERN, code[:-1] + letter)
 
 
 @given(st.text(alphabet=ALPHABET, min_size=9, max_size=9), st.sampled_from(ALPHABET))

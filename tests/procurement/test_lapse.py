@@ -19,7 +19,7 @@ def notes(session, user) -> list[Notification]:
 
 
 def test_suspension_flags_lines_changes_the_verdict_and_notifies(
-    session, officer, other_officer, body
+    client, login, session, officer, other_officer, body
 ):
     cement = certified_cement(session, *body)
     _project, item = make_project_list(session, officer)
@@ -60,9 +60,10 @@ def test_suspension_flags_lines_changes_the_verdict_and_notifies(
     assert report.compliance.reasons[0].code == ReasonCode.MANDATORY_LINE
 
     messages = notes(session, officer)
-    assert sorted(n.link for n in messages) == sorted(
-        [f"/procurement/lists/{item.id}", f"/procurement/lists/{other_item.id}"]
-    )
+    assert {(n.link, n.endpoint) for n in messages} == {("", "procurement.procurement_list")}
+    page = login(officer).get("/notifications").get_data(as_text=True)
+    for target in (item, other_item):
+        assert f'<a href="/procurement/lists/{target.id}">' in page
     assert all(cement.certificate.number in n.message for n in messages)
     assert notes(session, other_officer) == [] and notes(session, colleague) == []
 

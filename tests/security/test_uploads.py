@@ -24,9 +24,9 @@ from accounts.models import Organisation
 from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
 from catalog.models import EvidenceFile, Plant
 from catalog.openepd.reading import import_openepd
-from certification.certificates.pdf import StaticOnlyFetcher
 from eligibility.files import FileProblem, read_upload
 from greenbm.errors import Invalid
+from greenbm.pdf import StaticOnlyFetcher
 from tests import factories
 from tests.catalog.test_registry_views import pdf_bytes, post_files
 from tests.certification.test_certificate_pdf import pdf_text, squashed
