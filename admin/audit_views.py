@@ -12,6 +12,7 @@ from admin.forms import AuditFilterForm
 from admin.queries import organisation_names
 from greenbm.db import get_session
 from greenbm.forms_util import Page, page_number, select_choices
+from greenbm.urls import database_id
 
 
 def day_start(day: date) -> datetime:
@@ -23,7 +24,7 @@ def day_start(day: date) -> datetime:
 
 def _filters(form: AuditFilterForm) -> AuditFilters:
     return AuditFilters(
-        organisation_id=int(form.organisation.data) if form.organisation.data else None,
+        organisation_id=database_id(form.organisation.data),
         user_email=(form.user.data or "").strip() or None,
         object_type=form.object_type.data or None,
         object_id=form.object_id.data,

@@ -11,13 +11,14 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from accounts.forms import OrganisationFields, UserFields
 from accounts.models import OrganisationKind, Role
 from accounts.services import MIN_PASSWORD_LENGTH
 from catalog.models import ProcurementClass
 from greenbm.forms_util import select_choices
+from greenbm.urls import id_range
 
 KIND_CHOICES = [
     (OrganisationKind.MANUFACTURER.value, _l("Manufacturer")),
@@ -139,7 +140,7 @@ class AuditFilterForm(FlaskForm):
     object_type = SelectField(
         _l("Object"), choices=select_choices([("", _l("Any")), *OBJECT_TYPE_CHOICES]), default=""
     )
-    object_id = IntegerField(_l("Object id"), validators=[Optional(), NumberRange(1)])
+    object_id = IntegerField(_l("Object id"), validators=[Optional(), id_range()])
     date_from = DateField(_l("From (date)"), validators=[Optional()])
     date_to = DateField(_l("To (date)"), validators=[Optional()])
 

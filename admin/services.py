@@ -25,6 +25,7 @@ from certification.criteria.store import activate_version, store_criteria
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditAction, changes, record_audit
 from greenbm.errors import Invalid
+from greenbm.untrusted import Unreadable
 
 CRITERIA_MAX_BYTES = 256 * 1024  # the shipped files are about 4 KB
 INDEXED_CATEGORY_FIELDS = ("name_zh", "name_en")  # what the search documents copy
@@ -180,6 +181,8 @@ def _parse_upload(category: Category, data: bytes, *, session: Session) -> Crite
         ) from None
     try:
         criteria = parse_criteria(text.removeprefix("\ufeff"))
+    except Unreadable as exc:
+        raise Invalid({"file": [str(exc)]}) from None
     except CriteriaError as exc:
         message = _("The file is not valid criteria: %(problem)s", problem=exc)
         raise Invalid({"file": [message]}) from None

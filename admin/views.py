@@ -34,6 +34,7 @@ from admin.queries import (
 from greenbm.db import get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import attempt, page_number, safe_next, select_choices
+from greenbm.urls import database_id
 
 
 def _page_size() -> int:
@@ -94,11 +95,7 @@ def _user_filters(form: UserFilterForm) -> UserFilters:
     # A field that failed validation filters nothing, as if it were left empty.
     return UserFilters(
         email=form.email.data if not form.email.errors else None,
-        organisation_id=(
-            int(form.organisation.data)
-            if form.organisation.data and not form.organisation.errors
-            else None
-        ),
+        organisation_id=None if form.organisation.errors else database_id(form.organisation.data),
         role=form.role.data if not form.role.errors else None,
         disabled=(
             form.status.data == "disabled" if form.status.data in ("enabled", "disabled") else None
@@ -128,8 +125,8 @@ def new_user():
     """Create a user in an organisation; the role follows the organisation's kind."""
     form = NewUserForm()
     form.organisation_id.choices = select_choices(organisation_names(session=get_session()))
-    if request.method == "GET" and request.args.get("organisation_id", "").isdigit():
-        form.organisation_id.data = int(request.args["organisation_id"])
+    if request.method == "GET" and database_id(request.args.get("organisation_id")):
+        form.organisation_id.data = database_id(request.args["organisation_id"])
     if form.validate_on_submit():
         user = attempt(
             form,

@@ -26,6 +26,7 @@ from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import apply_errors, page_number, select_choices
 from greenbm.i18n import localized
+from greenbm.urls import database_id
 
 
 @bp.get("/products")
@@ -86,13 +87,13 @@ def _product_input(form, indicators) -> ProductInput:
 def new_product():
     """Choose a category, then enter the product's data."""
     db = get_session()
-    raw_category = request.args.get("category", "")
-    if not raw_category.isdigit():
+    category_id = database_id(request.args.get("category"))
+    if category_id is None:
         return render_template(
             "manufacturer/choose_category.html", categories=list_categories(session=db)
         )
     try:
-        category = get_category(session=db, category_id=int(raw_category))
+        category = get_category(session=db, category_id=category_id)
     except NotFound:
         abort(404)
     form, indicators = _product_form(category)

@@ -11,6 +11,8 @@ which never stops the others; a body that is not a list, or of more than 10,000,
 Messages are in English whatever language the client asks for.
 """
 
+import json
+
 from flask import abort, jsonify, request
 from flask_babel import force_locale
 
@@ -31,6 +33,7 @@ from greenbm.api import TEXT, api_get, api_post
 from greenbm.db import get_session
 from greenbm.errors import Invalid
 from greenbm.extensions import limiter
+from greenbm.untrusted import NumberTooLong, TooDeep, load_untrusted
 
 
 def _problems(error: Invalid) -> str:
@@ -76,6 +79,26 @@ def eligibility():
         return jsonify(answer_json(check_eligibility(session=session, query=query)))
 
 
+NOT_A_LIST = (
+    'Send a JSON list of queries, each {"supplier": credit code, "category": code, '
+    '"min_stars": 1, 2 or 3}.'
+)
+
+
+def _json_body() -> object:
+    """Return the request's JSON, None if it is not JSON; a 400 if it is too deep or long."""
+    if not request.is_json:
+        return None
+    try:
+        return load_untrusted(json.loads, request.get_data(cache=False))
+    except TooDeep:
+        abort(400, description=f"The JSON is nested too deeply to read. {NOT_A_LIST}")
+    except NumberTooLong:
+        abort(400, description=f"The JSON holds a number too long to read. {NOT_A_LIST}")
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+
+
 def _well_typed(item: object) -> bool:
     """Return whether the item has the JSON shape of a query (its values checked later)."""
     if not isinstance(item, dict):
@@ -102,13 +125,9 @@ def _well_typed(item: object) -> bool:
 @limiter.limit(bulk_rate_limit)
 def eligibility_many():
     """Answer many eligibility queries, in order, with an error item for each malformed one."""
-    body = request.get_json(silent=True)
+    body = _json_body()
     if not isinstance(body, list):
-        abort(
-            400,
-            description='Send a JSON list of queries, each {"supplier": credit code, '
-            '"category": code, "min_stars": 1, 2 or 3}.',
-        )
+        abort(400, description=NOT_A_LIST)
     if len(body) > MAX_ROWS:
         abort(400, description=f"At most {MAX_ROWS:,} queries at once, not {len(body):,}.")
     malformed = [n for n, item in enumerate(body) if not _well_typed(item)]

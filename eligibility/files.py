@@ -3,6 +3,7 @@
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -12,54 +13,42 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+# The sheet's rows as its XML holds them; see `_sheet_rows` for why not openpyxl's iterator.
+# openpyxl is pinned in uv.lock; tests/security/test_bulk_limits.py reads real workbooks through it.
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from eligibility.file_headers import HEADERS
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10,000 rows of CSV take about 400 KB
 MAX_COLUMNS = 30  # columns after the 30th are not read
+MAX_SHEET_COLUMNS = 200  # a wider row is refused: reading it would cost for nothing
+# Rows with nothing in the columns read, in all (a file's gaps count too): enough for any list
+# a person keeps, and a bound on the work a file of blank lines or one far-away row can cause.
+MAX_EMPTY_ROWS = 1_000
+NOT_XLSX = _l("The file is not a readable XLSX workbook: save it again as .xlsx or as CSV.")
+# What openpyxl and lxml raise for a damaged workbook: XML syntax (SyntaxError's subclasses),
+# a cell reference past the sheet's edge (ValueError), missing parts and wrong types.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    SyntaxError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OSError,
+)
 # What an XLSX may unpack to: 10,000 rows take about 1 MB; a zip bomb takes gigabytes.
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 _DELIMITERS = (",", "\t", ";", "，")
-
-# Header names, compared after `_header_key`: Chinese as Excel users in China write them,
-# English as this product's own downloads write them.
-_HEADERS = {
-    "uscc": {
-        "统一社会信用代码",
-        "社会信用代码",
-        "信用代码",
-        "供应商统一社会信用代码",
-        "供应商信用代码",
-        "uscc",
-        "creditcode",
-        "unifiedsocialcreditcode",
-        "suppliercreditcode",
-    },
-    "category": {
-        "类别",
-        "产品类别",
-        "材料类别",
-        "类别代码",
-        "品类",
-        "category",
-        "categorycode",
-        "productcategory",
-    },
-    "min_stars": {
-        "最低星级",
-        "星级",
-        "最低星级要求",
-        "minstars",
-        "minimumstars",
-        "minimumstarlevel",
-        "minstarlevel",
-        "stars",
-        "starlevel",
-    },
-}
 
 
 class FileProblem(ValueError):
@@ -108,8 +97,8 @@ def read_upload(data: bytes, filename: str, *, max_rows: int) -> list[RawRow]:
             if data.startswith(_ZIP_MAGIC):
                 return _table(_xlsx_rows(data), max_rows)
             if name.endswith(".xlsx"):
-                raise FileProblem(_("The file is not a valid XLSX workbook."))
-            return _table(_csv_rows(data), max_rows)
+                raise FileProblem(str(NOT_XLSX))
+            return _table(enumerate(_csv_rows(data), start=1), max_rows)
         except csv.Error as exc:
             raise FileProblem(_("The CSV file cannot be read: %(error)s", error=str(exc))) from exc
 
@@ -137,7 +126,9 @@ def _csv_rows(data: bytes) -> Iterator[list]:
     text = _decode(data)
     if "\x00" in text:
         raise FileProblem(_("The file is not a CSV text file: upload a .csv or .xlsx file."))
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    # The first line with text, among as many as may be empty: never a list of every line.
+    lines = itertools.islice(io.StringIO(text, newline=None), MAX_EMPTY_ROWS + 1)
+    first = next((line for line in lines if line.strip()), "")
     delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
@@ -148,23 +139,63 @@ def _check_unpacked_size(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileProblem(_("The file is not a valid XLSX workbook.")) from exc
+        raise FileProblem(str(NOT_XLSX)) from exc
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise FileProblem(_("The workbook is too large once unpacked: upload at most 10,000 rows."))
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list]:
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    """Yield the numbered rows of the first sheet; FileProblem if the workbook is damaged."""
     _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise FileProblem(_("The file is not a valid XLSX workbook.")) from exc
+    except _DAMAGED as exc:
+        raise FileProblem(str(NOT_XLSX)) from exc
     try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
-        yield from (list(row) for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+        yield from _sheet_rows(workbook)
+    except FileProblem:
+        raise  # a ValueError too, but one that already says what is wrong
+    except _DAMAGED as exc:
+        raise FileProblem(str(NOT_XLSX)) from exc
     finally:
         workbook.close()
+
+
+def _sheet_rows(workbook) -> Iterator[tuple[int, list]]:
+    # openpyxl's row iterator makes up every row missing before the next one present (a
+    # million for one cell at row 1,048,576) and cannot say how wide a row was. Its parser
+    # gives each row as the XML holds it, with its number: the table counts a gap as empty
+    # rows before making any, and a row too wide is refused. The sheet's recorded dimension is
+    # not used: a writer can state any size.
+    sheet = workbook.worksheets[0]
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            width = max((cell["column"] for cell in cells), default=0)
+            _check_width(max(width, len(cells)))
+            values = [None] * min(width, MAX_COLUMNS)
+            for cell in cells:
+                if cell["column"] <= MAX_COLUMNS:
+                    values[cell["column"] - 1] = cell["value"]
+            yield number, values
+
+
+def _check_width(columns: int) -> None:
+    if columns > MAX_SHEET_COLUMNS:
+        raise FileProblem(
+            _(
+                "A row has more than %(max)s columns: keep only the credit code, category and "
+                "minimum stars columns, and upload the file again.",
+                max=MAX_SHEET_COLUMNS,
+            )
+        )
 
 
 def _text(value: object) -> str:
@@ -187,7 +218,7 @@ def _columns(header: list) -> dict[str, int] | None:
     """Return the column of each field if the row is a header row, else None."""
     keys = [_header_key(cell) for cell in header]
     columns = {}
-    for field, names in _HEADERS.items():
+    for field, names in HEADERS.items():
         found = next((i for i, key in enumerate(keys) if key in names), None)
         if found is not None:
             columns[field] = found
@@ -206,18 +237,38 @@ def _cell(row: list, index: int | None) -> object:
     return row[index] if index is not None and index < len(row) else None
 
 
-def _table(rows: Iterable[list], max_rows: int) -> list[RawRow]:
+def _count_empty(empty: int) -> int:
+    if empty > MAX_EMPTY_ROWS:
+        raise FileProblem(
+            _(
+                "The file has more than %(max)s empty rows: delete them and upload it again.",
+                max=f"{MAX_EMPTY_ROWS:,}",
+            )
+        )
+    return empty
+
+
+def _table(rows: Iterable[tuple[int, list]], max_rows: int) -> list[RawRow]:
+    """Return the data rows; stop at the first row past a limit (rows, empty rows, width)."""
     result: list[RawRow] = []
     columns = None
     kept = 0  # rows up to and including the last non-empty one
-    for number, row in enumerate(rows, start=1):
+    empty = last = 0
+    for number, row in rows:
+        _check_width(len(row))
+        # Rows a workbook leaves out are empty rows: counted before any is made.
+        skipped = range(last + 1, number)
+        empty, last = _count_empty(empty + len(skipped)), number
         if columns is None:
             if not any(_text(cell) for cell in row):
+                empty = _count_empty(empty + 1)
                 continue  # empty rows before the first one are not data
             columns = _columns(row)
             if columns is not None:
                 continue
             columns = {"uscc": 0, "category": 1, "min_stars": 2}
+        else:
+            result.extend(RawRow(number=n, uscc="", category="", min_stars=None) for n in skipped)
         code = _cell(row, columns["uscc"])
         raw = RawRow(
             number=number,
@@ -227,7 +278,9 @@ def _table(rows: Iterable[list], max_rows: int) -> list[RawRow]:
             code_was_number=isinstance(code, int | float) and not isinstance(code, bool),
         )
         result.append(raw)
-        if not raw.empty:
+        if raw.empty:
+            empty = _count_empty(empty + 1)
+        else:
             kept = len(result)
             if kept > max_rows:
                 raise FileProblem(

@@ -9,8 +9,9 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
@@ -77,14 +78,21 @@ def names(description: str) -> dict:
     }
 
 
-ERROR = api_schema(
-    "Error",
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM = api_schema(
+    "Problem",
     closed_object(
         {
-            "error": {**TEXT, "description": "The HTTP status name."},
-            "message": {**TEXT, "description": "What went wrong, in English."},
+            "type": {
+                "type": "string",
+                "const": "about:blank",
+                "description": "No type beyond the HTTP status (RFC 9457).",
+            },
+            "title": {**TEXT, "description": "The HTTP status name, e.g. Bad Request."},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {**TEXT, "description": "What went wrong and what to do, in English."},
         },
-        "Every error answer of the API.",
+        "Every error answer of the API: an RFC 9457 problem, sent as application/problem+json.",
     ),
 )
 
@@ -130,7 +138,7 @@ def api_get(
     `response` is the JSON schema (usually a `schema_ref`) of the 200 answer; `parameters`
     adds to each path parameter's object by name (description, example); `query` describes
     the optional query parameters by name (schema, description); `errors` lists the
-    statuses answered with `Error`.
+    statuses answered with a `Problem`.
     """
     path, path_parameters = _openapi_path(rule, parameters or {})
     path_parameters += [
@@ -180,7 +188,7 @@ def _operation(
     for code in (*errors, 503):
         responses[str(code)] = {
             "description": _ERROR_DESCRIPTIONS.get(code, "Error."),
-            **_json_content(ERROR),
+            **_json_content(PROBLEM, PROBLEM_MEDIA_TYPE),
         }
     operation = {
         "operationId": operation_id,
@@ -203,8 +211,8 @@ def _route(method: str, rule: str, path: str, operation: dict) -> Callable:
     return decorator
 
 
-def _json_content(schema: dict) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
+def _json_content(schema: dict, media_type: str = "application/json") -> dict:
+    return {"content": {media_type: {"schema": schema}}}
 
 
 def openapi_document() -> dict:
@@ -217,8 +225,8 @@ def openapi_document() -> dict:
             "description": (
                 "Read-only access to certificates, certification criteria, the catalogue "
                 "and supplier eligibility. The one POST (eligibility) asks many questions "
-                "at once and changes nothing. Errors are JSON Error objects with an English "
-                "message."
+                "at once and changes nothing. Errors are RFC 9457 problems "
+                "(application/problem+json) whose detail says in English what to do."
             ),
         },
         "paths": copy.deepcopy(dict(sorted(_paths.items()))),
@@ -226,15 +234,27 @@ def openapi_document() -> dict:
     }
 
 
+def problem(status: int, detail: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """Return an RFC 9457 problem answer: the status, its name as title, and what to do."""
+    title = HTTP_STATUS_CODES.get(status, "Error")
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MEDIA_TYPE
+    response.headers.extend(headers)
+    return response
+
+
+def problem_for(exc: HTTPException) -> Response:
+    """Return the problem answer of an HTTP error, keeping its own headers (a 405's Allow)."""
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return problem(exc.code or 500, exc.description or "", headers)
+
+
 @api_bp.errorhandler(HTTPException)
 def _json_error(exc: HTTPException):
-    """Answer API errors in JSON, never with an HTML page."""
-    response = jsonify({"error": exc.name, "message": exc.description})
-    # Keep the error's own headers (a 405's Allow), but not its HTML content type.
-    response.headers.extend(
-        (name, value) for name, value in exc.get_headers() if name.lower() != "content-type"
-    )
-    return response, exc.code
+    """Answer API errors as problem JSON, never with an HTML page."""
+    return problem_for(exc)
 
 
 @api_get(

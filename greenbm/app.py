@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from greenbm import db, i18n, security, urls
+from greenbm.api import problem, problem_for
 from greenbm.config import load_config
 from greenbm.extensions import babel, csrf, limiter, login_manager
 from greenbm.paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
@@ -134,9 +135,9 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         # Keep the error's own headers (Allow on 405, Retry-After on 429).
-        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         if request.path.startswith("/api/"):
-            return {"error": exc.name, "message": exc.description}, exc.code, headers
+            return problem_for(exc)
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         messages = {
             400: _("The request could not be understood."),
             403: _("You are not allowed to do that."),
@@ -165,13 +166,15 @@ def _register_errors(app: Flask) -> None:
         if request.path.startswith("/api/"):
             # The API answers in English, like its other error messages.
             english = "The database is unavailable at the moment; please try again in a minute."
-            return {"error": "Service Unavailable", "message": english}, 503, headers
+            return problem(503, english, headers.items())
         # The page must not need the database itself: render it for an anonymous visitor.
         g._login_user = login_manager.anonymous_user()
         return render_template("error.html", code=503, message=message), 503, headers
 
     @app.errorhandler(500)
     def server_error(exc):
+        if request.path.startswith("/api/"):
+            return problem(500, "Something went wrong on our side. The error has been logged.")
         message = _("Something went wrong on our side. The error has been logged.")
         return render_template("error.html", code=500, message=message), 500
 

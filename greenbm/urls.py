@@ -1,11 +1,14 @@
-"""URL converters: an id in a path is a number the database can hold, or the page is not found."""
+"""Database ids from outside: in a path a number the database can hold or 404; in a query, None."""
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import NumberRange
 
 # The tables' ids are INTEGER columns: 32-bit on PostgreSQL (at most 2**31 - 1), 64-bit on
 # SQLite. A larger id in a URL would otherwise reach the driver and fail there (an OverflowError
 # or "integer out of range", a 500) instead of a plain 404.
 MAX_DATABASE_ID = 2**31 - 1
+_MAX_ID_DIGITS = len(str(MAX_DATABASE_ID))
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -18,3 +21,24 @@ class DatabaseIdConverter(IntegerConverter):
 def init_app(app) -> None:
     """Make every `<int:…>` of the app's routes a database id (before any route is added)."""
     app.url_map.converters["int"] = DatabaseIdConverter
+
+
+def database_id(text: object) -> int | None:
+    """Return the id a query parameter or form value names, or None if it cannot be one."""
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses (a ValueError, a 500);
+    # and the length is checked before int() so that 5,000 digits cost nothing.
+    if not isinstance(text, str) or not (0 < len(text) <= _MAX_ID_DIGITS):
+        return None
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_DATABASE_ID else None
+
+
+def id_range() -> NumberRange:
+    """Return the WTForms validator of a whole number that can be a database id."""
+    return NumberRange(
+        1,
+        MAX_DATABASE_ID,
+        message=_l("Enter a whole number from 1 to %(max)s.", max=f"{MAX_DATABASE_ID:,}"),
+    )

@@ -6,6 +6,7 @@ from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from greenbm.forms_util import select_choices
+from greenbm.urls import id_range
 from procurement.models import ProjectType
 from procurement.rules import LineStatus
 
@@ -89,7 +90,7 @@ class ProductLineForm(FlaskForm):
 
     product_id = IntegerField(
         _l("Product number"),
-        validators=[InputRequired(), NumberRange(min=1)],
+        validators=[InputRequired(), id_range()],
         description=_l("The number at the end of the product's catalogue address."),
     )
     quantity = _quantity()

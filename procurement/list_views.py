@@ -14,6 +14,7 @@ from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.forms_util import attempt, select_choices
 from greenbm.i18n import localized
+from greenbm.urls import database_id
 from procurement import bp, exports
 from procurement.forms import (
     AddToListForm,
@@ -141,11 +142,11 @@ def remove(line_id: int):
 def add_from_catalogue():
     """Ask which list a catalogue product goes to, with its quantity and unit price."""
     db = get_session()
-    product_id = request.args.get("product_id", "")
-    if not product_id.isdigit():
+    product_id = database_id(request.args.get("product_id"))
+    if product_id is None:
         abort(404)
     try:
-        product = get_published_product(session=db, product_id=int(product_id))
+        product = get_published_product(session=db, product_id=product_id)
     except NotFound:
         abort(404)
     lists = agency_lists(session=db, actor=current_user)

@@ -19,6 +19,7 @@ from catalog.units import (
     parse_unit,
     units_compatible,
 )
+from greenbm.untrusted import Unreadable, load_untrusted
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,12 +78,12 @@ def import_openepd(
 
 def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:
     try:
-        data = json.loads(raw)
+        data = load_untrusted(json.loads, raw)
     except UnicodeDecodeError:
         problems.append(_("The file is not UTF-8 text."))
         return None
-    except RecursionError:
-        problems.append(_("The file is nested too deeply."))
+    except Unreadable as exc:
+        problems.append(str(exc))
         return None
     except json.JSONDecodeError as exc:
         problems.append(
@@ -93,10 +94,6 @@ def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:
                 error=exc.msg,
             )
         )
-        return None
-    except ValueError:
-        # Python refuses integers of more than 4,300 digits (a denial-of-service guard).
-        problems.append(_("The file holds a number too long to read."))
         return None
     if not isinstance(data, dict):
         kinds = {list: _("an array"), str: _("a string"), bool: _("true or false")}

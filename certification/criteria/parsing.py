@@ -21,6 +21,7 @@ from certification.criteria.model import (
     Thresholds,
 )
 from greenbm.paths import SEEDS_DIR
+from greenbm.untrusted import Unreadable, load_untrusted
 
 SHIPPED_CRITERIA_DIR = SEEDS_DIR / "criteria"
 
@@ -241,9 +242,9 @@ def criteria_from_dict(data: Mapping[str, Any]) -> Criteria:
 
 
 def parse_criteria(text: str) -> Criteria:
-    """Parse and validate one criteria file written in TOML."""
+    """Parse and validate one criteria file written in TOML (Unreadable: too deep, too long)."""
     try:
-        data = tomllib.loads(text)
+        data = load_untrusted(tomllib.loads, text)
     except tomllib.TOMLDecodeError as exc:
         raise CriteriaError(f"TOML syntax: {exc}") from None
     return criteria_from_dict(data)
@@ -255,7 +256,7 @@ def load_criteria_dir(path: str | Path) -> dict[str, Criteria]:
     for file in sorted(Path(path).glob("*.toml")):
         try:
             criteria = parse_criteria(file.read_text(encoding="utf-8"))
-        except CriteriaError as exc:
+        except (CriteriaError, Unreadable) as exc:
             raise CriteriaError(f"{file.name}: {exc}") from None
         if criteria.category != file.stem:
             raise CriteriaError(

@@ -65,10 +65,12 @@ def test_lower_case_number_finds_the_certificate(client, certificate):
 def test_unknown_certificate_is_a_json_404(client, certificate):
     response = client.get(f"/api/v1/certificates/{UNKNOWN}")
     assert response.status_code == 404
-    assert response.mimetype == "application/json"
+    assert response.mimetype == "application/problem+json"
     assert response.json == {
-        "error": "Not Found",
-        "message": f"No certificate has the number '{UNKNOWN}'.",
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": f"No certificate has the number '{UNKNOWN}'.",
     }
 
 
@@ -123,12 +125,12 @@ def test_criteria_of_a_category_with_variants(client):
 
 def test_unknown_category_is_a_json_404(client):
     response = client.get("/api/v1/criteria/marble")
-    assert response.status_code == 404 and response.json["error"] == "Not Found"
+    assert response.status_code == 404 and response.json["title"] == "Not Found"
 
 
 def test_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/nothing/here")
-    assert response.status_code == 404 and response.mimetype == "application/json"
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
 
 
 # --- the OpenAPI document -------------------------------------------------------------------
@@ -166,8 +168,7 @@ def test_every_documented_answer_matches_its_schema(client, certificate, documen
     assert documented == set(calls), "add a call for each documented answer"
     for (path, status), url in calls.items():
         response = client.get(url)
-        assert response.status_code == status, url
-        validate(document, path, status, response.get_json())
+        validate(document, path, status, response)
 
 
 @pytest.mark.parametrize("category", ["ceramic-tile", "concrete", "wood-bamboo", "gypsum"])

@@ -25,7 +25,13 @@ def _assert_unavailable(client) -> None:
     assert page.headers["Retry-After"] == "60"
     api = client.get("/api/v1/products")
     assert api.status_code == 503
-    assert api.get_json() == {"error": "Service Unavailable", "message": MESSAGE}
+    assert api.mimetype == "application/problem+json"
+    assert api.get_json() == {
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": MESSAGE,
+    }
 
 
 def _english(app):
@@ -117,5 +123,4 @@ def test_the_api_answers_the_documented_503(client, monkeypatch):
 
     monkeypatch.setattr(Session, "exec", refused)
     response = client.get("/api/v1/products")
-    assert response.status_code == 503
-    validate(document, "/api/v1/products", 503, response.get_json())
+    validate(document, "/api/v1/products", 503, response)
