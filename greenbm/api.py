@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from greenbm.extensions import retry_after
+
 API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -91,7 +93,7 @@ ERROR = api_schema(
 _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
     404: "Not found.",
-    429: "Too many requests: try again later.",
+    429: "Too many requests: retry after the Retry-After seconds.",
     503: "The database is unavailable at the moment: retry after the Retry-After seconds.",
 }
 
@@ -229,11 +231,15 @@ def openapi_document() -> dict:
 @api_bp.errorhandler(HTTPException)
 def _json_error(exc: HTTPException):
     """Answer API errors in JSON, never with an HTML page."""
-    response = jsonify({"error": exc.name, "message": exc.description})
+    message = exc.description
     # Keep the error's own headers (a 405's Allow), but not its HTML content type.
-    response.headers.extend(
-        (name, value) for name, value in exc.get_headers() if name.lower() != "content-type"
-    )
+    headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
+    if exc.code == 429:
+        seconds = retry_after()
+        headers.append(("Retry-After", str(seconds)))
+        message = f"Too many requests: retry after {seconds} seconds."
+    response = jsonify({"error": exc.name, "message": message})
+    response.headers.extend(headers)
     return response, exc.code
 
 

@@ -1,5 +1,6 @@
-"""URL converters: an id in a path is a number the database can hold, or the page is not found."""
+"""URLs: an id in a path is a number the database can hold; addresses printed or mailed out."""
 
+from flask import current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
 # PostgreSQL's bigint and SQLite's INTEGER hold at most 2**63 - 1; a larger id in a URL would
@@ -17,3 +18,9 @@ class DatabaseIdConverter(IntegerConverter):
 def init_app(app) -> None:
     """Make every `<int:…>` of the app's routes a database id (before any route is added)."""
     app.url_map.converters["int"] = DatabaseIdConverter
+
+
+def public_url(endpoint: str, **values) -> str:
+    """Return a page's full address as printed or mailed: on the public site if configured."""
+    site = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return site.rstrip("/") + url_for(endpoint, **values)
