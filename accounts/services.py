@@ -37,6 +37,13 @@ class OrganisationData:
     cert_number_prefix: str | None = None
 
 
+class EmailTaken(Duplicate):
+    """The e-mail address already belongs to a user."""
+
+    def __init__(self) -> None:
+        super().__init__({"email": [_("This e-mail address is already registered.")]})
+
+
 def normalize_email(email: str) -> str:
     """Return the e-mail trimmed and lower-cased, the form it is stored and compared in."""
     return (email or "").strip().lower()
@@ -75,16 +82,21 @@ def _check_organisation(data: OrganisationData, *, session: Session) -> Organisa
     )
 
 
+def _check_new_user(email: str, password: str, *, session: Session) -> None:
+    """Refuse a short password, then an e-mail address that has an account (EmailTaken)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise Invalid({"password": [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]})
+    email = normalize_email(email)
+    if session.exec(select(User.id).where(func.lower(User.email) == email)).first():
+        raise EmailTaken()
+
+
 def _new_user(
     organisation: Organisation, email: str, password: str, display_name: str, *, session: Session
 ) -> User:
-    email = normalize_email(email)
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise Invalid({"password": [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]})
-    if session.exec(select(User.id).where(func.lower(User.email) == email)).first():
-        raise Duplicate({"email": [_("This e-mail address is already registered.")]})
+    _check_new_user(email, password, session=session)
     return User(
-        email=email,
+        email=normalize_email(email),
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         organisation_id=organisation.id,
@@ -99,13 +111,12 @@ def _flush_unique(*, session: Session) -> None:
             session.flush()
     except IntegrityError as exc:
         text = str(exc.orig).lower()
-        field = "credit_code" if "credit_code" in text else "email"
-        message = (
-            _("An organisation with this credit code is registered.")
-            if field == "credit_code"
-            else _("This e-mail address is already registered.")
-        )
-        raise Duplicate({field: [message]}) from exc
+        if "credit_code" in text:
+            message = _("An organisation with this credit code is registered.")
+            raise Duplicate({"credit_code": [message]}) from exc
+        if "email" in text:
+            raise EmailTaken() from exc
+        raise
 
 
 def register_manufacturer(
@@ -116,9 +127,19 @@ def register_manufacturer(
     password: str,
     display_name: str = "",
 ) -> User:
-    """Register a manufacturer organisation together with its first user."""
+    """Register a manufacturer organisation together with its first user.
+
+    Raises EmailTaken when the e-mail address already has an account: the registration page
+    must answer it as it answers a registration, so that it does not tell who has an account.
+    """
     organisation.kind = OrganisationKind.MANUFACTURER
     org = _check_organisation(organisation, session=session)
+    try:
+        _check_new_user(email, password, session=session)
+    except EmailTaken:
+        # The work of a registration all the same: the time of the answer must not tell either.
+        hash_password(password)
+        raise
     session.add(org)
     _flush_unique(session=session)
     user = _new_user(org, email, password, display_name, session=session)

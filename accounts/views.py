@@ -1,31 +1,38 @@
 """Sign-in, sign-out and manufacturer registration."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import bp
 from accounts.divisions import division_choices
 from accounts.forms import LoginForm, RegistrationForm, organisation_data
-from accounts.services import authenticate, end_sessions, register_manufacturer
+from accounts.mails import send_registration_attempt, send_welcome
+from accounts.services import (
+    EmailTaken,
+    authenticate,
+    end_sessions,
+    normalize_email,
+    register_manufacturer,
+)
 from accounts.signals import home_endpoint
 from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid
-from greenbm.extensions import limiter
+from greenbm.extensions import configured_limit, limiter
 from greenbm.forms_util import apply_errors, safe_next
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _submitted_account() -> str:
+    """Return the rate-limit key of the account a sign-in names: its e-mail, normalised."""
+    return "login:" + normalize_email(request.form.get("email") or "")
 
 
-def _submitted_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
+# Guessing one account's password is limited wherever the attempts come from; the address
+# limit is far higher, so that an office or campus behind one NAT address is not locked out
+# by one user's (or one attacker's) failed attempts.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=_submitted_account)
+@limiter.limit(configured_limit("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"])
 def login():
     """Sign in with e-mail and password."""
     form = LoginForm()
@@ -60,8 +67,9 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(configured_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
 def register():
-    """Register a manufacturer with its first user, then sign that user in."""
+    """Register a manufacturer and its first user; the answer never tells if the e-mail is known."""
     if current_user.is_authenticated:
         return redirect(url_for("home"))
     form = RegistrationForm()
@@ -70,20 +78,25 @@ def register():
         db = get_session()
         data = organisation_data(form)
         data.contact_email = form.email.data
+        email = normalize_email(form.email.data)
         try:
-            user = register_manufacturer(
+            register_manufacturer(
                 session=db,
                 organisation=data,
-                email=form.email.data,
+                email=email,
                 password=form.password.data,
                 display_name=form.display_name.data or "",
             )
+        except EmailTaken:
+            # Answered as a registration is: the page does not tell who has an account; the
+            # mail goes to the address's owner alone.
+            discard_changes()
+            send_registration_attempt(email)
         except Invalid as exc:
             discard_changes()
             apply_errors(form, exc)
+            return render_template("accounts/register.html", form=form)
         else:
-            session.clear()
-            login_user(user)
-            flash(_("Your company is registered. Add a plant, then your products."), "success")
-            return redirect(url_for("manufacturer.plants"))
+            send_welcome(email)
+        return render_template("accounts/registered.html")
     return render_template("accounts/register.html", form=form)

@@ -13,6 +13,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from greenbm.extensions import retry_after
+
 API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -99,7 +101,7 @@ PROBLEM = api_schema(
 _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
     404: "Not found.",
-    429: "Too many requests: try again later.",
+    429: "Too many requests: retry after the Retry-After seconds.",
     503: "The database is unavailable at the moment: retry after the Retry-After seconds.",
 }
 
@@ -248,7 +250,12 @@ def problem(status: int, detail: str, headers: Iterable[tuple[str, str]] = ()) -
 def problem_for(exc: HTTPException) -> Response:
     """Return the problem answer of an HTTP error, keeping its own headers (a 405's Allow)."""
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
-    return problem(exc.code or 500, exc.description or "", headers)
+    detail = exc.description or ""
+    if exc.code == 429:  # a broken rate limit says when to come back
+        seconds = retry_after()
+        headers.append(("Retry-After", str(seconds)))
+        detail = f"Too many requests: retry after {seconds} seconds."
+    return problem(exc.code or 500, detail, headers)
 
 
 @api_bp.errorhandler(HTTPException)

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from greenbm import db, i18n, security, urls
 from greenbm.api import problem, problem_for
 from greenbm.config import load_config
-from greenbm.extensions import babel, csrf, limiter, login_manager
+from greenbm.extensions import babel, csrf, limiter, login_manager, retry_after
 from greenbm.paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from ops.uploads import UploadClosingRequest
 
@@ -134,10 +134,12 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        # Keep the error's own headers (Allow on 405, Retry-After on 429).
         if request.path.startswith("/api/"):
             return problem_for(exc)
+        # Keep the error's own headers (Allow on 405); a broken rate limit says when to return.
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        if exc.code == 429:
+            headers["Retry-After"] = str(retry_after())
         messages = {
             400: _("The request could not be understood."),
             403: _("You are not allowed to do that."),
@@ -149,9 +151,11 @@ def _register_errors(app: Flask) -> None:
                 "Go back and choose a smaller file.",
                 n=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
             ),
-            429: _("Too many attempts. Wait a minute and try again."),
         }
         message = messages.get(exc.code, exc.description)
+        if exc.code == 429:
+            wait = i18n.wait_text(int(headers["Retry-After"]))
+            message = _("Too many attempts. Wait %(wait)s and try again.", wait=wait)
         return render_template("error.html", code=exc.code, message=message), exc.code, headers
 
     @app.errorhandler(OperationalError)

@@ -37,10 +37,17 @@ def load_config(overrides: dict | None = None) -> dict:
         # multipart framing), so that the service, not the server, answers a too-large file.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "21")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Sign-in attempts per account (the e-mail given), wherever they come from …
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # … and per address, high enough for an office or campus behind one NAT address.
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "100 per minute"),
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per hour"),
         # Each bulk eligibility check stores its result file for a day: limit per address.
         "ELIGIBILITY_BULK_RATE_LIMIT": os.environ.get("ELIGIBILITY_BULK_RATE_LIMIT", "60 per hour"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
+        # Outgoing e-mail is written to this folder, one file per message (greenbm/mail.py).
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR") or str(instance_dir / "outbox"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "noreply@greenbm.localhost"),
         "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH"),
         "SIGNING_CERT_PATH": os.environ.get("SIGNING_CERT_PATH"),
         "SESSION_COOKIE_HTTPONLY": True,

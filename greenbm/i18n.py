@@ -1,7 +1,9 @@
 """Language choice: the browser's preference, overridden by the switch in the header."""
 
+import math
+
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 
 from greenbm.forms_util import is_local_path
 
@@ -33,6 +35,14 @@ def localized(obj, field: str = "name") -> str:
     if current_language() == "en":
         return getattr(obj, f"{field}_en", None) or zh
     return zh
+
+
+def wait_text(seconds: int) -> str:
+    """Return how long to wait, in the reader's language: seconds up to 90, else minutes."""
+    if seconds <= 90:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    # Rounded up, so the reader who waits that long is let in.
+    return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
 
 
 @bp.post("/lang/<code>")

@@ -1,5 +1,6 @@
-"""Database ids from outside: in a path a number the database can hold or 404; in a query, None."""
+"""URLs: ids from outside (a number the database can hold, else 404 or None); public addresses."""
 
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange
@@ -42,3 +43,9 @@ def id_range() -> NumberRange:
         MAX_DATABASE_ID,
         message=_l("Enter a whole number from 1 to %(max)s.", max=f"{MAX_DATABASE_ID:,}"),
     )
+
+
+def public_url(endpoint: str, **values) -> str:
+    """Return a page's full address as printed or mailed: on the public site if configured."""
+    site = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return site.rstrip("/") + url_for(endpoint, **values)

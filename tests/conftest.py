@@ -27,6 +27,8 @@ def _base_config(database_url: str, instance_dir) -> dict:
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ADDRESS_RATE_LIMIT": "1000 per minute",
+        "REGISTRATION_RATE_LIMIT": "1000 per minute",
         # Cheap argon2 parameters: the strong defaults cost ~0.5 s a hash on this machine.
         "PASSWORD_HASH_FAST": True,
     }

@@ -78,6 +78,7 @@ def server_environment(args) -> dict[str, str]:
         "REDIS_URL": args.redis_url,
         "ELIGIBILITY_BULK_RATE_LIMIT": UNLIMITED,
         "LOGIN_RATE_LIMIT": UNLIMITED,
+        "LOGIN_ADDRESS_RATE_LIMIT": UNLIMITED,
     }
 
 
@@ -283,7 +284,8 @@ def report(args, env: dict, steps: list[dict]) -> str:
         "`flask catalog follow` polling the outbox every 2 s, PostgreSQL, "
         f"{env['products']:,} published products ({env['certificates']:,} certificates), "
         "rate limits raised to "
-        f"{UNLIMITED!r} (ELIGIBILITY_BULK_RATE_LIMIT, LOGIN_RATE_LIMIT) with Redis storage.",
+        f"{UNLIMITED!r} (ELIGIBILITY_BULK_RATE_LIMIT, LOGIN_RATE_LIMIT, LOGIN_ADDRESS_RATE_LIMIT) "
+        "with Redis storage.",
         f"- Client: locust on the same machine (it takes CPU from the server), no think time: "
         f"N users keep N requests in flight. Warm-up {args.warmup} s at {max(args.users)} users "
         f"(not measured), then each step runs {args.seconds} s; its statistics restart once "

@@ -8,6 +8,7 @@ from certification.certificates.issue import printed
 from certification.certificates.queries import certificate_events, get_certificate, live_status
 from greenbm.db import get_session
 from greenbm.errors import NotFound
+from greenbm.urls import public_url
 
 
 @bp.get("/verify")
@@ -43,8 +44,7 @@ def verify_certificate(number: str):
 
 def _public_verify_url(number: str) -> str:
     """Return the verification page's address as printed: on the public site if configured."""
-    site = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return site.rstrip("/") + url_for(".verify_certificate", number=number)
+    return public_url("certification.verify_certificate", number=number)
 
 
 @bp.get("/certificates/<number>.pdf")

@@ -1,4 +1,6 @@
-"""Registering a manufacturer: the happy path and every kind of bad input."""
+"""Registering a manufacturer: the happy path, every kind of bad input, nothing revealed."""
+
+import re
 
 import pytest
 from sqlalchemy import func
@@ -8,6 +10,9 @@ from accounts.credit_code import make_credit_code
 from accounts.models import Organisation, User
 from tests import factories
 from tests.conftest import csrf_token
+from tests.outbox import sent_mail
+
+CHECK_YOUR_MAIL = "Check your e-mail"
 
 
 def _form(**overrides) -> dict:
@@ -36,15 +41,22 @@ def _counts(session):
     )
 
 
-def test_register_creates_manufacturer_and_signs_in(client, session):
+def test_register_creates_manufacturer_and_mails_the_sign_in_link(app, client, session, login):
     response = client.post("/register", data=_form())
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/manufacturer/plants")
+    assert response.status_code == 200
+    assert CHECK_YOUR_MAIL in response.get_data(as_text=True)
     user = session.exec(select(User)).one()
     org = session.get(Organisation, user.organisation_id)
     assert user.email == "li.ming@example.test"  # stored lower-cased
     assert user.role == "manufacturer" and org.kind == "manufacturer"
     assert user.password_hash.startswith("$argon2")
+    # The page signs no one in: it answers a taken address just the same.
+    assert client.get("/manufacturer/plants").status_code == 302
+    (mail,) = sent_mail(app)
+    assert mail["To"] == "li.ming@example.test"
+    assert mail["Subject"] == "Your company is registered"
+    assert "http://localhost/login" in mail.get_content()
+    login(user, "s3cret-pass")
     assert client.get("/manufacturer/plants").status_code == 200
 
 
@@ -69,16 +81,57 @@ def test_bad_registration_input_is_explained_and_saves_nothing(client, session, 
     assert _counts(session) == before
 
 
-def test_duplicate_credit_code_and_email_are_refused(client, session):
+def test_a_taken_credit_code_is_refused(app, client, session):
+    """The credit code is an organisation's public fact (the catalogue shows it): say so."""
     existing = factories.make_user(session, email="taken@example.test")
     org = session.get(Organisation, existing.organisation_id)
     session.commit()
     before = _counts(session)
     page = client.post("/register", data=_form(credit_code=org.credit_code)).get_data(as_text=True)
     assert "credit code is registered" in page
-    page = client.post("/register", data=_form(email="TAKEN@example.test")).get_data(as_text=True)
-    assert "already registered" in page
     assert _counts(session) == before
+    assert sent_mail(app) == []
+
+
+def _without_csrf_token(response) -> tuple:
+    page = re.sub(r'name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
+    return response.status_code, sorted(response.headers.items()), page
+
+
+@pytest.mark.csrf
+def test_a_taken_email_gets_the_answer_a_new_one_gets(app, client, session):
+    """Registration does not tell who has an account: only the address's owner learns it."""
+    factories.make_user(session, email="taken@example.test")
+    session.commit()
+    before = _counts(session)
+    token = csrf_token(client, "/register")
+    taken = client.post("/register", data=_form(email="TAKEN@example.test", csrf_token=token))
+    assert _counts(session) == before  # nothing made for the taken address
+    new = client.post("/register", data=_form(email="new@example.test", csrf_token=token))
+    assert _counts(session) == (before[0] + 1, before[1] + 1)
+    assert taken.status_code == 200
+    assert CHECK_YOUR_MAIL in taken.get_data(as_text=True)
+    # The whole answer, headers and page, byte for byte once the CSRF token is taken out.
+    assert _without_csrf_token(taken) == _without_csrf_token(new)
+    attempt, welcome = sent_mail(app)
+    assert attempt["To"] == "taken@example.test"
+    assert attempt["Subject"] == "Someone tried to register with your e-mail address"
+    assert "administrator to reset it" in attempt.get_content()
+    assert welcome["To"] == "new@example.test"
+    assert welcome["Subject"] == "Your company is registered"
+
+
+@pytest.mark.config(REGISTRATION_RATE_LIMIT="10 per hour")
+def test_registration_is_rate_limited_per_address(client):
+    answers = [client.post("/register", data=_form()).status_code for _ in range(11)]
+    assert answers == [200] * 10 + [429]
+    limited = client.post("/register", data=_form())
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["Retry-After"]) <= 3600
+    assert "Too many attempts" in limited.get_data(as_text=True)
+    # Another address registers all the same.
+    other = client.post("/register", data=_form(), environ_overrides={"REMOTE_ADDR": "192.0.2.9"})
+    assert other.status_code == 200
 
 
 @pytest.mark.csrf
@@ -87,5 +140,5 @@ def test_registration_needs_the_csrf_token(client, session):
     assert client.post("/register", data=_form()).status_code == 400
     assert _counts(session) == before
     data = _form(csrf_token=csrf_token(client, "/register"))
-    assert client.post("/register", data=data).status_code == 302
+    assert client.post("/register", data=data).status_code == 200
     assert _counts(session) == (before[0] + 1, before[1] + 1)

@@ -10,6 +10,7 @@ from sqlmodel import select
 from catalog.models import Product
 from tests import factories
 from tests.e2e.helpers import flash, heading, label, sign_in, sign_out
+from tests.outbox import sent_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.csrf]
 
@@ -21,7 +22,7 @@ PRODUCT_ZH = "P·O 42.5 低碳普通硅酸盐水泥"
 PRODUCT_EN = "P.O 42.5 low-carbon ordinary Portland cement"
 
 
-def register_manufacturer(page: Page, screenshot) -> None:
+def register_manufacturer(page: Page, live_server, screenshot) -> None:
     page.goto("/register")
     expect(heading(page)).to_have_text("Register a manufacturer")
     label(page, "Name in Chinese").fill(COMPANY)
@@ -38,12 +39,22 @@ def register_manufacturer(page: Page, screenshot) -> None:
     screenshot(page, "registration-form")
     page.get_by_role("button", name="Register", exact=True).click()
 
-    # Registered and signed in, on the plants page with a hint of what to do next.
-    expect(page).to_have_url(re.compile(r"/manufacturer/plants$"))
-    expect(heading(page)).to_have_text("My plants")
-    expect(flash(page)).to_contain_text("Your company is registered.")
+    # The answer tells nothing about the address (known or new): it asks to read the mail.
+    expect(heading(page)).to_have_text("Check your e-mail")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    screenshot(page, "registration-check-mail")
+    (welcome,) = sent_mail(live_server.app)
+    assert welcome["To"] == EMAIL
+    link = re.search(r"http://\S+/login", welcome.get_content())
+    assert link, welcome.get_content()
+
+    # The mail's link leads to the sign-in page; signed in, the new company adds its plants.
+    page.goto(link.group(0))
+    expect(heading(page)).to_have_text("Sign in")
+    sign_in(page, EMAIL, PASSWORD)
     expect(page.locator(".who")).to_have_text("张伟")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.get_by_role("link", name="My plants").first.click()
+    expect(heading(page)).to_have_text("My plants")
     screenshot(page, "registered-plants")
 
 
@@ -117,7 +128,7 @@ def create_and_publish_product(page: Page, screenshot) -> None:
 
 
 def test_manufacturer_registers_creates_and_publishes_a_product(page, live_server, screenshot):
-    register_manufacturer(page, screenshot)
+    register_manufacturer(page, live_server, screenshot)
     create_plant(page, screenshot)
     create_and_publish_product(page, screenshot)
 

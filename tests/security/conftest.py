@@ -16,6 +16,8 @@ def secure_app(database_url, tmp_path_factory):
     config.update(
         WTF_CSRF_ENABLED=True,
         LOGIN_RATE_LIMIT="100000 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="100000 per minute",
+        REGISTRATION_RATE_LIMIT="100000 per minute",
         ELIGIBILITY_BULK_RATE_LIMIT="100000 per hour",
     )
     app = create_app(config)
