@@ -1,21 +1,21 @@
 """Forms for sign-in, manufacturer registration and the fields organisation forms share."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from accounts.services import MIN_PASSWORD_LENGTH, OrganisationData
+from greenbm.forms_util import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
-class OrganisationFields(FlaskForm):
+class OrganisationFields(Form):
     """The fields that describe an organisation."""
 
     name_zh = StringField(_l("Name in Chinese"), validators=[InputRequired(), Length(max=200)])
@@ -31,7 +31,7 @@ class OrganisationFields(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
 
 
-class UserFields(FlaskForm):
+class UserFields(Form):
     """The fields of a new user account."""
 
     display_name = StringField(_l("Your name"), validators=[Optional(), Length(max=100)])

@@ -1,7 +1,6 @@
 """Forms of the administrators' console."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -17,7 +16,7 @@ from accounts.forms import OrganisationFields, UserFields
 from accounts.models import OrganisationKind, Role
 from accounts.services import MIN_PASSWORD_LENGTH
 from catalog.models import ProcurementClass
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import Form, select_choices
 from greenbm.urls import id_range
 
 KIND_CHOICES = [
@@ -62,7 +61,7 @@ class NewUserForm(UserFields):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     """A new password typed by the administrator, or one generated and shown once."""
 
     password = PasswordField(
@@ -76,7 +75,7 @@ class PasswordResetForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     """The fields of a category an administrator may change."""
 
     name_zh = StringField(_l("Name in Chinese"), validators=[InputRequired(), Length(max=100)])
@@ -103,13 +102,13 @@ class CategoryForm(FlaskForm):
     )
 
 
-class CriteriaUploadForm(FlaskForm):
+class CriteriaUploadForm(Form):
     """A criteria file in TOML."""
 
     file = FileField(_l("Criteria file (TOML, UTF-8)"), validators=[FileRequired()])
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     """Filters of the user list (a GET form)."""
 
     class Meta:
@@ -129,7 +128,7 @@ class UserFilterForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters of the audit search (a GET form)."""
 
     class Meta:

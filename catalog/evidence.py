@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from sqlmodel import Session, select
 
@@ -42,48 +42,114 @@ _READ_ERRORS = (
     IndexError,
 )
 
-# Keys and action types that make a PDF run code, open files or carry files: reviewers open
-# evidence in their browser, so none of them is accepted.
-_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia"}
-_ACTIVE_VALUES = {
+# Keys and types that run code or carry files: reviewers open evidence in their browser, so
+# none of them is accepted. /AA (actions on open, close, focus…) is refused whatever it holds.
+_SCRIPT_KEYS = {"/JS", "/JavaScript", "/AA"}
+_EMBEDDED_KEYS = {"/EmbeddedFiles", "/EF", "/XFA", "/RichMedia"}
+_EMBEDDED_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia"}
+# Where an action dictionary sits: the document's open action, an annotation's or a field's
+# /A, and the /Next action that follows another.
+_ACTION_KEYS = {"/OpenAction", "/A", "/Next"}
+# The one action allowed: a jump inside the document. Every other type leaves the document
+# (URI, GoToR with a UNC path, Launch, SubmitForm…) or does something (Named Print, scripts).
+_ALLOWED_ACTIONS = {"/GoTo"}
+# Action types found anywhere, even outside an action key (never a name of anything else).
+_ACTION_TYPES = {
     "/JavaScript",
     "/Launch",
-    "/ImportData",
-    "/SubmitForm",
+    "/URI",
+    "/GoToR",
     "/GoToE",
+    "/SubmitForm",
+    "/ImportData",
     "/RichMediaExecute",
-    "/EmbeddedFile",
-    "/FileAttachment",
-    "/RichMedia",
 }
 # The same names in the raw bytes: catches objects no reference reaches (old revisions).
 _ACTIVE_BYTES = re.compile(
-    rb"/(?:JS|JavaScript|Launch|EmbeddedFiles?|FileAttachment)(?![A-Za-z0-9])"
+    rb"/(?:(EmbeddedFiles?|FileAttachment)|JS|JavaScript|Launch|URI|GoToR|GoToE|SubmitForm"
+    rb"|ImportData)(?![A-Za-z0-9])"
 )
+# A PDF of a few MB can reference millions of objects, and pypdf reads some 10,000 a second:
+# the walk stops at this many dictionaries and arrays and refuses. The structure tree (tagged
+# PDFs hold one element per paragraph) is skipped: no action runs from there, an annotation
+# it names acts only from a page's /Annots, which is walked.
+MAX_PDF_OBJECTS = 30_000
+_SKIPPED_KEYS = {"/StructTreeRoot"}
+_ACTIONS, _EMBEDDED, _TOO_LARGE = "actions", "embedded", "too large"
+_CONTAINERS = (IndirectObject, DictionaryObject, ArrayObject)
 
 
-def _walk(root) -> bool:
-    """Return whether any object reachable from the root holds active content."""
-    stack, seen = [root], set()
+def _kind(item: DictionaryObject, is_action: bool) -> str | None:
+    """Return what the dictionary holds that is not accepted, or None."""
+    keys = set(item.keys())
+    if _EMBEDDED_KEYS & keys:
+        return _EMBEDDED
+    if _SCRIPT_KEYS & keys:
+        return _ACTIONS
+    # Indexing resolves an indirect value (dict.get would not): the names are read resolved.
+    action_type, type_, subtype = (
+        item[key] if key in item and isinstance(item[key], str) else None
+        for key in ("/S", "/Type", "/Subtype")
+    )
+    if {action_type, type_, subtype} & _EMBEDDED_TYPES:
+        return _EMBEDDED
+    if action_type in _ACTION_TYPES:
+        return _ACTIONS
+    is_action = is_action or type_ == "/Action"
+    if is_action and action_type is not None and action_type not in _ALLOWED_ACTIONS:
+        return _ACTIONS
+    return None
+
+
+def _walk(root) -> str | None:
+    """Return what reachable content is not accepted (at most MAX_PDF_OBJECTS looked at)."""
+    stack, seen, budget = [(root, False)], set(), MAX_PDF_OBJECTS
     while stack:
-        item = stack.pop()
+        item, is_action = stack.pop()
         if isinstance(item, IndirectObject):
-            if (item.idnum, item.generation) in seen:
+            # Seen once as an action and once not: an object reached first under another key
+            # is still checked as an action where /A or /OpenAction points at it.
+            if (item.idnum, item.generation, is_action) in seen:
                 continue
-            seen.add((item.idnum, item.generation))
+            seen.add((item.idnum, item.generation, is_action))
             item = item.get_object()
         if isinstance(item, DictionaryObject):
-            if _ACTIVE_KEYS & set(item.keys()):
-                return True
-            kinds = (item.get(key) for key in ("/S", "/Type", "/Subtype"))
-            if any(isinstance(kind, str) and kind in _ACTIVE_VALUES for kind in kinds):
-                return True
-            # An open action that is only a destination moves the view and stays allowed; an
-            # action dictionary there is reached and checked like every other object.
-            stack.extend(item.values())
+            if kind := _kind(item, is_action):
+                return kind
+            children = [
+                (value, key in _ACTION_KEYS)
+                for key, value in item.items()
+                if key not in _SKIPPED_KEYS
+            ]
         elif isinstance(item, ArrayObject):
-            stack.extend(item)
-    return False
+            # An array under /Next lists actions; under /OpenAction it is a destination.
+            children = [(value, is_action) for value in item]
+        else:
+            continue
+        budget -= 1
+        if budget < 0:
+            return _TOO_LARGE
+        # Numbers and names hold nothing: only containers are kept (a font's widths array
+        # has thousands of numbers).
+        stack.extend(child for child in children if isinstance(child[0], _CONTAINERS))
+    return None
+
+
+def _refusal(kind: str) -> str:
+    if kind == _EMBEDDED:
+        return _(
+            "PDF files with scripts, actions or embedded files are not accepted. "
+            "Print the document to a plain PDF and upload that."
+        )
+    if kind == _TOO_LARGE:
+        return _(
+            "The PDF has too many parts to be checked. "
+            "Print the document to a plain PDF and upload that."
+        )
+    return _(
+        "The PDF contains actions (links to other files or web addresses, scripts, "
+        "printing); save it without them and upload it again."
+    )
 
 
 def pdf_problem(data: bytes) -> str | None:
@@ -96,15 +162,14 @@ def pdf_problem(data: bytes) -> str | None:
             return _("Password-protected PDF files cannot be checked: remove the password.")
         if len(reader.pages) == 0:
             return _("Only PDF files are accepted, and this file is not a PDF.")
-        active = _walk(reader.trailer) or bool(_ACTIVE_BYTES.search(data))
+        found = _walk(reader.trailer)
+        if found is None and (raw := _ACTIVE_BYTES.search(data)):
+            found = _EMBEDDED if raw.group(1) else _ACTIONS
+    except LimitReachedError:  # pypdf's own limits (array length, stream size…)
+        found = _TOO_LARGE
     except _READ_ERRORS:
         return _("Only PDF files are accepted, and this file is not a PDF.")
-    if active:
-        return _(
-            "PDF files with scripts, actions or embedded files are not accepted. "
-            "Print the document to a plain PDF and upload that."
-        )
-    return None
+    return _refusal(found) if found else None
 
 
 def store_evidence(

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -33,7 +32,7 @@ from catalog.models import (
 )
 from catalog.plants import CAPACITY_UNITS
 from catalog.units import format_unit
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import Form, select_choices
 
 PROVENANCE_CHOICES = select_choices(
     [
@@ -86,7 +85,7 @@ class Between:
             raise ValidationError(self.message)
 
 
-class PlantForm(FlaskForm):
+class PlantForm(Form):
     """A production site."""
 
     name = StringField(_l("Plant name"), validators=[InputRequired(), Length(max=200)])
@@ -115,7 +114,7 @@ class PlantForm(FlaskForm):
     )
 
 
-class EnergyFigureForm(FlaskForm):
+class EnergyFigureForm(Form):
     """One yearly energy figure of a plant."""
 
     year = IntegerField(_l("Year"), validators=[InputRequired(), readable_number, year_until_now])
@@ -130,7 +129,7 @@ class EnergyFigureForm(FlaskForm):
         )
 
 
-class ProductFormBase(FlaskForm):
+class ProductFormBase(Form):
     """The fields every product has; indicator fields are added per category."""
 
     plant_id = SelectField(_l("Plant"), coerce=int, validators=[InputRequired()])
@@ -205,7 +204,7 @@ def product_form_class(
     return ProductForm
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """A PDF attached to a product."""
 
     kind = SelectField(_l("Kind of document"), choices=EVIDENCE_CHOICES)
@@ -215,7 +214,7 @@ class EvidenceForm(FlaskForm):
     file = FileField(_l("PDF file, 20 MB at most"), validators=[FileRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """An openEPD JSON file to turn into a draft product."""
 
     category_id = SelectField(_l("Category"), coerce=int)

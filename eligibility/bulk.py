@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator
 from flask import Response, abort, current_app, render_template, request, stream_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from eligibility import bp
@@ -32,14 +31,14 @@ from eligibility.result_store import load_result
 from eligibility.services import MAX_ROWS, load_categories
 from greenbm.db import get_session
 from greenbm.extensions import limiter
-from greenbm.forms_util import page_number
+from greenbm.forms_util import Form, page_number
 from greenbm.i18n import localized
 from greenbm.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 
 SHOW = ("all", "not_eligible", "malformed")
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """The bulk check: one CSV or XLSX file."""
 
     file = FileField(

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from accounts.credit_code import CreditCodeError, normalize_credit_code
 from catalog.models import Category
 from greenbm.errors import Invalid
+from greenbm.text import normalise_text, text_problem
 
 STAR_LEVELS = (1, 2, 3)
 
@@ -88,8 +89,8 @@ def parse_query(
     """
     errors: dict[str, list[str]] = {}
     code = found = stars = None
-    supplier_text = "" if supplier is None else str(supplier).strip()
-    category_text = "" if category is None else str(category).strip()
+    supplier_text = "" if supplier is None else normalise_text(str(supplier)).strip()
+    category_text = "" if category is None else normalise_text(str(category)).strip()
     if not supplier_text:
         errors["supplier"] = [_("Enter the supplier's credit code.")]
     else:
@@ -103,6 +104,10 @@ def parse_query(
         errors["category"] = [
             _("No category has the code or name “%(name)s”.", name=category_text[:40])
         ]
+    # An invisible character is named as such rather than as a code or category not found.
+    for name, text in (("supplier", supplier_text), ("category", category_text)):
+        if problem := text_problem(text, field=name):
+            errors[name] = [problem]
     try:
         stars = parse_min_stars(min_stars)
     except ValueError as exc:

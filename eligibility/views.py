@@ -11,7 +11,6 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from accounts.credit_code import CreditCodeError, normalize_credit_code
@@ -32,7 +31,7 @@ from eligibility.suppliers import (
 )
 from greenbm.db import get_session
 from greenbm.errors import Invalid
-from greenbm.forms_util import page_number, select_choices
+from greenbm.forms_util import Form, page_number, select_choices
 from greenbm.i18n import localized
 
 _SUGGESTION = re.compile(r".*[(（]\s*([0-9A-Za-z]{18})\s*[)）]\s*", re.S)
@@ -40,7 +39,7 @@ _SUGGESTION = re.compile(r".*[(（]\s*([0-9A-Za-z]{18})\s*[)）]\s*", re.S)
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\s\-]*\d[0-9A-Za-z\s\-]*")
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """The single check: a GET form anyone may bookmark or share, so no CSRF token."""
 
     class Meta:

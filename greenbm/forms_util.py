@@ -7,10 +7,13 @@ from typing import TypeVar
 
 from flask import request
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 from greenbm.db import discard_changes
 from greenbm.errors import Invalid
+from greenbm.text import normalise_text, text_problem
 
 T = TypeVar("T")
 
@@ -18,6 +21,29 @@ T = TypeVar("T")
 def select_choices(pairs) -> list[SelectChoice]:
     """Return (value, label) pairs as the SelectChoice objects WTForms expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _refuse_invisible(form, field) -> None:
+    problem = text_problem(
+        field.data, field=str(field.label.text), multiline=isinstance(field, TextAreaField)
+    )
+    if problem:
+        raise StopValidation(problem)
+
+
+class Form(FlaskForm):
+    """The base of every form: its text fields are NFC and refuse invisible characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Bind the field; a text field gets the NFC filter and the character check."""
+            field = super().bind_field(form, unbound_field, options)
+            # Passwords are hashed, never shown: normalising them would lock out a password
+            # typed in decomposed form before this rule existed.
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                field.filters = (normalise_text, *field.filters)
+                field.validators = [_refuse_invisible, *field.validators]
+            return field
 
 
 def apply_errors(form: FlaskForm, error: Invalid) -> None:

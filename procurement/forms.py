@@ -1,11 +1,10 @@
 """Forms of the procurement pages, and the words for project types and line statuses."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import Form, select_choices
 from greenbm.urls import id_range
 from procurement.models import ProjectType
 from procurement.rules import LineStatus
@@ -65,7 +64,7 @@ def _unit_price(**kwargs):
     )
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     """A government-investment project."""
 
     name = StringField(_l("Project name"), validators=[InputRequired(), Length(max=200)])
@@ -79,13 +78,13 @@ class ProjectForm(FlaskForm):
     budget = DecimalField(_l("Budget (CNY)"), places=None, validators=[Optional(), NOT_NEGATIVE])
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     """A new procurement list."""
 
     name = StringField(_l("List name"), validators=[InputRequired(), Length(max=200)])
 
 
-class ProductLineForm(FlaskForm):
+class ProductLineForm(Form):
     """A catalogue product to add to a list, by its number."""
 
     product_id = IntegerField(
@@ -97,7 +96,7 @@ class ProductLineForm(FlaskForm):
     unit_price = _unit_price()
 
 
-class MaterialLineForm(FlaskForm):
+class MaterialLineForm(Form):
     """A material that is not in the catalogue."""
 
     category_id = SelectField(_l("Category"), coerce=int)
@@ -108,7 +107,7 @@ class MaterialLineForm(FlaskForm):
     unit_price = _unit_price(id="material_unit_price")
 
 
-class AddToListForm(FlaskForm):
+class AddToListForm(Form):
     """Add a product from the catalogue to one of the agency's lists."""
 
     list_id = SelectField(_l("Procurement list"), coerce=int)
@@ -116,5 +115,5 @@ class AddToListForm(FlaskForm):
     unit_price = _unit_price()
 
 
-class RemoveLineForm(FlaskForm):
+class RemoveLineForm(Form):
     """Remove a line (the form carries only the CSRF token)."""

@@ -53,3 +53,23 @@ def test_the_session_is_keyword_only_everywhere():
                 if "session" in names:
                     positional.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
     assert positional == []
+
+
+def _subclasses(cls) -> set[type]:
+    found = set(cls.__subclasses__())
+    return found.union(*(_subclasses(sub) for sub in found))
+
+
+def test_every_form_takes_text_through_the_shared_base():
+    """One rule for typed text (NFC, no invisible characters): every form derives from Form."""
+    from flask_wtf import FlaskForm
+
+    import greenbm.app  # noqa: F401 (imports every package, so every form class exists)
+    from greenbm.forms_util import Form
+
+    outside = {
+        f"{cls.__module__}.{cls.__qualname__}"
+        for cls in _subclasses(FlaskForm)
+        if cls is not Form and not issubclass(cls, Form)
+    }
+    assert outside == set()

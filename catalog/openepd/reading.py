@@ -19,6 +19,7 @@ from catalog.units import (
     parse_unit,
     units_compatible,
 )
+from greenbm.text import normalise_text, text_problem
 from greenbm.untrusted import Unreadable, load_untrusted
 
 
@@ -59,21 +60,39 @@ def import_openepd(
     units = sorted(category_units, key=lambda u: u != ours.get("declared_unit"))
     unit, amount = _check_declared_unit(epd, invalid, units, problems)
     gwp = _check_gwp(epd, invalid, problems)
+    texts = _checked_texts(epd, name, ours, problems)
     if problems:
         return None, problems
-    operator = epd.program_operator
     return ImportedProduct(
-        name_en=name,
-        name_zh=ours.get("name_zh") or None,
-        description=epd.product_description or "",
-        model_spec=ours.get("model_spec", ""),
+        name_en=texts["product_name"],
+        name_zh=texts["name_zh"] or None,
+        description=texts["product_description"],
+        model_spec=texts["model_spec"],
         declared_unit=unit,
         gwp_a1a3=gwp / amount,
-        epd_programme_operator=(operator.name or "") if operator else "",
-        epd_registration_number=epd.program_operator_doc_id or "",
+        epd_programme_operator=texts["program_operator.name"],
+        epd_registration_number=texts["program_operator_doc_id"],
         epd_issue_date=issued,
         epd_valid_until=valid_until,
     ), []
+
+
+def _checked_texts(epd: Epd, name: str, ours: dict, problems: list[str]) -> dict[str, str]:
+    """Return the text fields in NFC; note each that holds a control or invisible character."""
+    operator = epd.program_operator
+    texts = {
+        "product_name": name,
+        "name_zh": ours.get("name_zh") or "",
+        "product_description": epd.product_description or "",
+        "model_spec": ours.get("model_spec", ""),
+        "program_operator.name": (operator.name or "") if operator else "",
+        "program_operator_doc_id": epd.program_operator_doc_id or "",
+    }
+    texts = {key: normalise_text(value) for key, value in texts.items()}
+    for key, value in texts.items():
+        if problem := text_problem(value, field=key, multiline=key == "product_description"):
+            problems.append(problem)
+    return texts
 
 
 def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:

@@ -3,7 +3,6 @@
 import math
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     FloatField,
     IntegerField,
@@ -18,7 +17,7 @@ from wtforms.widgets import HiddenInput
 from catalog.forms import readable_number
 from certification.criteria.model import IndicatorCriterion, PrerequisiteCriterion
 from certification.models import ApplicationState
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import Form, select_choices
 
 S = ApplicationState
 # The states a reviewer's queue can show; the default shows the ones waiting for the reviewer.
@@ -35,13 +34,13 @@ def finite(form, field) -> None:
         raise ValidationError(_l("Enter a number."))
 
 
-class LockedForm(FlaskForm):
+class LockedForm(Form):
     """A form that changes an application: it carries the version of the application it saw."""
 
     lock_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     """Open an application for a product with a certification body."""
 
     body_id = SelectField(_l("Certification body"), coerce=int, validators=[InputRequired()])
@@ -81,7 +80,7 @@ class DecisionForm(LockedForm):
             raise ValidationError(_l("Write the question for the manufacturer."))
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     """Filters of the reviewer's queue, read from the query string."""
 
     class Meta:
@@ -164,7 +163,7 @@ def review_form_class(
     return ReviewForm
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     """A change application: what changes, and the body that reviews it."""
 
     body_id = SelectField(_l("Certification body"), coerce=int)

@@ -3,12 +3,12 @@
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from accounts.notifications import mark_all_read, notification_page, unread_count
 from certification import bp
 from certification.pages import page_args
 from greenbm.db import get_session
+from greenbm.forms_util import Form
 
 
 @bp.app_context_processor
@@ -30,7 +30,7 @@ def _unread_notifications() -> dict:
 def notifications():
     """List the signed-in user's notifications, newest first; POST marks them all read."""
     db = get_session()
-    form = FlaskForm()
+    form = Form()
     if form.validate_on_submit():
         mark_all_read(current_user.id, session=db)
         flash(_("All notifications marked as read."), "success")

@@ -1,15 +1,14 @@
 """Forms of the certificate lifecycle: a surveillance visit, a change of status."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from certification.models import SurveillanceResult
-from greenbm.forms_util import select_choices
+from greenbm.forms_util import Form, select_choices
 
 
-class SurveillanceForm(FlaskForm):
+class SurveillanceForm(Form):
     """A surveillance visit and its result."""
 
     visited_on = DateField(_l("Date of the visit"), validators=[InputRequired()])
@@ -30,7 +29,7 @@ class SurveillanceForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """Suspend, reinstate or revoke, with the reason."""
 
     action = SelectField(_l("Action"))

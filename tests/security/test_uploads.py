@@ -32,6 +32,10 @@ from tests.catalog.test_registry_views import pdf_bytes, post_files
 from tests.certification.test_certificate_pdf import pdf_text, squashed
 
 ACTIVE_MESSAGE = "PDF files with scripts, actions or embedded files are not accepted."
+ACTIONS_MESSAGE = (
+    "The PDF contains actions (links to other files or web addresses, scripts, printing); "
+    "save it without them and upload it again."
+)
 NOT_PDF = "Only PDF files are accepted, and this file is not a PDF."
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -127,13 +131,13 @@ def destination_open_action() -> bytes:
 
 
 HOSTILE_PDFS = {
-    "JavaScript in the names tree": js_in_names_tree,
-    "JavaScript open action": js_open_action,
-    "page additional action": page_additional_action,
-    "launch action": launch_action,
-    "embedded file": embedded_file,
-    "file attachment annotation": file_attachment_annotation,
-    "hex-escaped JavaScript names": hex_escaped_javascript,
+    "JavaScript in the names tree": (js_in_names_tree, ACTIONS_MESSAGE),
+    "JavaScript open action": (js_open_action, ACTIONS_MESSAGE),
+    "page additional action": (page_additional_action, ACTIONS_MESSAGE),
+    "launch action": (launch_action, ACTIONS_MESSAGE),
+    "embedded file": (embedded_file, ACTIVE_MESSAGE),
+    "file attachment annotation": (file_attachment_annotation, ACTIVE_MESSAGE),
+    "hex-escaped JavaScript names": (hex_escaped_javascript, ACTIONS_MESSAGE),
 }
 
 
@@ -166,12 +170,12 @@ def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize("build", HOSTILE_PDFS.values(), ids=HOSTILE_PDFS.keys())
-def test_pdf_with_active_content_is_refused(app, session, owner, build):
+@pytest.mark.parametrize(("build", "message"), HOSTILE_PDFS.values(), ids=HOSTILE_PDFS.keys())
+def test_pdf_with_active_content_is_refused(app, session, owner, build, message):
     data = build()
     with pytest.raises(Invalid) as refused:
         _store(app, session, owner, data)
-    assert refused.value.errors["file"][0].startswith(ACTIVE_MESSAGE)
+    assert refused.value.errors["file"][0].startswith(message)
     assert _files_under(Path(app.config["EVIDENCE_DIR"])) == []
 
 
@@ -241,7 +245,7 @@ def test_the_page_says_why_a_pdf_with_javascript_is_refused(app, session, owner,
     login(owner[0])
     response = _upload(client, owner[1].id, js_open_action())
     assert response.status_code == 400
-    assert ACTIVE_MESSAGE in response.get_data(as_text=True)
+    assert ACTIONS_MESSAGE in response.get_data(as_text=True)
     assert _evidence_count(session) == 0
 
 
