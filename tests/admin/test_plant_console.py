@@ -53,6 +53,8 @@ def test_the_console_lists_waiting_plants_and_confirms_them(client, session, log
     assert session.get(Plant, plant.id).confirmed_by_id == admin.id
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "plant.confirmed")).one()
     assert (entry.actor_id, entry.object_id) == (admin.id, plant.id)
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert 'data-action="plant.confirmed"' in audit and "Plant confirmed</td>" in audit
     assert "待确认熟料厂" not in client.get("/admin/plants").get_data(as_text=True)
     unknown = client.post("/admin/plants/999999/confirm", data={"csrf_token": token})
     assert unknown.status_code == 404
