@@ -38,6 +38,7 @@ OBJECT_TYPE_CHOICES = [
     ("user", _l("User")),
     ("category", _l("Category")),
     ("criteria_version", _l("Criteria version")),
+    ("plant", _l("Plant")),
     ("application", _l("Application")),
     ("certificate", _l("Certificate")),
 ]

@@ -11,6 +11,7 @@ from accounts.models import Organisation, User
 from admin.criteria_diff import CriteriaDiff, diff_criteria
 from catalog.categories import list_categories
 from catalog.models import Category, Product
+from catalog.plant_confirmation import count_plants_awaiting_confirmation
 from certification.criteria.model import Criteria
 from certification.criteria.parsing import criteria_from_dict
 from certification.criteria.store import active_versions
@@ -30,11 +31,13 @@ COUNTED = {
 
 
 def console_counts(*, session: Session) -> dict[str, int]:
-    """Return the number of organisations, users, categories, criteria versions, audit entries."""
-    return {
+    """Return the sizes of the console's sections and how many plants await confirmation."""
+    counts = {
         name: session.exec(select(func.count()).select_from(model)).one()
         for name, model in COUNTED.items()
     }
+    counts["plants_awaiting"] = count_plants_awaiting_confirmation(session=session)
+    return counts
 
 
 def organisation_page(*, session: Session, page: int, per_page: int) -> Page:

@@ -121,6 +121,11 @@ class Plant(SQLModel, table=True):
     capacity_kind: str = enum_field(CapacityKind, default=CapacityKind.PRODUCT)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
+    # Who confirmed the capacity, division and kind (a reviewer or an administrator) and when:
+    # until then, and again after the manufacturer changes them, the plant counts in no
+    # provincial figure (catalog.plant_confirmation). confirmed_by None with a date: migration.
+    confirmed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    confirmed_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class PlantEnergyFigure(SQLModel, table=True):
@@ -134,6 +139,9 @@ class PlantEnergyFigure(SQLModel, table=True):
     metric: str = Field(max_length=40)
     value: float
     unit: str = Field(max_length=30)
+    # As on Plant: a new or changed figure counts only once confirmed.
+    confirmed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    confirmed_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Product(SQLModel, table=True):

@@ -9,6 +9,7 @@ from catalog import manufacturer_bp as bp
 from catalog.energy import ENERGY_METRICS
 from catalog.forms import EnergyFigureForm, PlantForm
 from catalog.manufacturer_access import own_or_404
+from catalog.plant_confirmation import is_confirmed
 from catalog.plants import (
     PlantInput,
     create_plant,
@@ -21,6 +22,9 @@ from catalog.services import own_plant
 from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid
 from greenbm.forms_util import apply_errors
+
+# `{% if plant is confirmed %}` in templates: the same rule as the dashboard's.
+bp.add_app_template_test(is_confirmed, "confirmed")
 
 
 @bp.get("/plants")

@@ -10,6 +10,7 @@ from accounts.divisions import DIVISIONS
 from accounts.models import User
 from catalog.energy import ENERGY_METRICS
 from catalog.models import CapacityKind, Plant, PlantEnergyFigure
+from catalog.plant_confirmation import CONFIRMED_PLANT_FIELDS, unconfirm
 from catalog.services import own_plant, require_manufacturer
 from greenbm.errors import Invalid
 from greenbm.models_base import utcnow
@@ -70,9 +71,11 @@ def create_plant(*, session: Session, actor: User, data: PlantInput) -> Plant:
 
 
 def update_plant(*, session: Session, actor: User, plant_id: int, data: PlantInput) -> Plant:
-    """Change a plant's data."""
+    """Change a plant's data; a changed capacity, kind or division needs a new confirmation."""
     plant = own_plant(session=session, actor=actor, plant_id=plant_id)
     _check(data)
+    if any(getattr(plant, name) != getattr(data, name) for name in CONFIRMED_PLANT_FIELDS):
+        unconfirm(plant)
     for name, value in vars(data).items():
         setattr(plant, name, value)
     plant.name = plant.name.strip()
@@ -92,7 +95,7 @@ def energy_figures(*, session: Session, plant_id: int) -> list[PlantEnergyFigure
 def record_energy_figure(
     *, session: Session, actor: User, plant_id: int, year: int, metric: str, value: float
 ) -> PlantEnergyFigure:
-    """Record (or correct) a plant's energy figure for a year."""
+    """Record (or correct) a plant's energy figure for a year; it counts once confirmed."""
     plant = own_plant(session=session, actor=actor, plant_id=plant_id)
     errors: dict[str, list[str]] = {}
     spec = ENERGY_METRICS.get(metric)
@@ -124,7 +127,8 @@ def record_energy_figure(
             plant_id=plant.id, year=year, metric=metric, value=value, unit=spec.unit
         )
         session.add(figure)
-    else:
+    elif figure.value != value:
         figure.value = value
+        unconfirm(figure)
     session.flush()
     return figure

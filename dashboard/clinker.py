@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from accounts.divisions import DIVISIONS
 from accounts.models import Organisation
 from catalog.models import CapacityKind, Plant, PlantEnergyFigure
+from catalog.plant_confirmation import confirmed
 from catalog.units import conversion_factor
 from dashboard.arithmetic import annual_tonnes, share, weighted_mean
 from dashboard.targets import Targets
@@ -23,7 +24,11 @@ BENCHMARK_KGCE_PER_T = 100.0
 
 @dataclass(frozen=True)
 class PlantFigure:
-    """A clinker plant, its annual capacity and its figure for the year (None: not reported)."""
+    """A clinker plant, its annual capacity and its figure for the year (None: not reported).
+
+    An unconfirmed plant (`awaiting`) counts for nothing: its capacity is only shown as waiting
+    for confirmation; an unconfirmed figure of a confirmed plant is no figure (value None).
+    """
 
     plant_id: int
     name: str
@@ -31,11 +36,12 @@ class PlantFigure:
     division_code: str
     capacity: float | None  # t/a; None when the plant gave no capacity in t/d or t/a
     value: float | None  # kgce/t
+    awaiting: bool = False
 
     @property
     def reported(self) -> bool:
-        """Return whether the plant counts: a capacity and a figure for the year."""
-        return self.capacity is not None and self.value is not None
+        """Return whether the plant counts: confirmed, a capacity and a figure for the year."""
+        return not self.awaiting and self.capacity is not None and self.value is not None
 
     def at_benchmark(self, benchmark: float) -> bool:
         """Return whether the plant's figure is at or better (lower) than the benchmark."""
@@ -53,6 +59,8 @@ class CapacityTally:
     reported: float
     at_benchmark: float
     mean: float | None  # capacity-weighted kgce/t over the reporting plants
+    awaiting_plants: int = 0
+    awaiting: float = 0.0  # capacity waiting for confirmation, counted nowhere else
 
     @property
     def share(self) -> float | None:
@@ -72,16 +80,20 @@ class CapacityTally:
 
 def tally(area: str, plants: Sequence[PlantFigure], benchmark: float) -> CapacityTally:
     """Add up the capacity of the plants, the capacity reporting and the capacity at benchmark."""
-    counted = [p for p in plants if p.capacity is not None]
+    waiting = [p for p in plants if p.awaiting]
+    confirmed_plants = [p for p in plants if not p.awaiting]
+    counted = [p for p in confirmed_plants if p.capacity is not None]
     reported = [p for p in counted if p.reported]
     return CapacityTally(
         area=area,
-        plants=len(plants),
+        plants=len(confirmed_plants),
         reported_plants=len(reported),
         registered=sum(p.capacity for p in counted),
         reported=sum(p.capacity for p in reported),
         at_benchmark=sum(p.capacity for p in reported if p.at_benchmark(benchmark)),
         mean=weighted_mean([(p.capacity, p.value) for p in reported]),
+        awaiting_plants=len(waiting),
+        awaiting=sum(p.capacity for p in waiting if p.capacity is not None),
     )
 
 
@@ -115,8 +127,13 @@ class ClinkerFigures:
 
     @property
     def not_reported(self) -> list[PlantFigure]:
-        """Return the plants that count for nothing this year, with or without a capacity."""
-        return [p for p in self.plants if not p.reported]
+        """Return the confirmed plants that count for nothing this year."""
+        return [p for p in self.plants if not p.awaiting and not p.reported]
+
+    @property
+    def awaiting(self) -> list[PlantFigure]:
+        """Return the plants that count for nothing until confirmed."""
+        return [p for p in self.plants if p.awaiting]
 
 
 def _kgce_per_tonne(value: float, unit: str) -> float:
@@ -128,15 +145,16 @@ def clinker_figures(
 ) -> ClinkerFigures:
     """Return the clinker figures of the year (default: the latest year with a figure)."""
     rows = session.exec(
-        select(Plant, Organisation.name_zh)
+        select(Plant, Organisation.name_zh, confirmed(Plant))
         .join(Organisation, Organisation.id == Plant.manufacturer_id)
         .where(Plant.capacity_kind == CapacityKind.CLINKER)
         .order_by(Plant.division_code, Plant.name, Plant.id)
     ).all()
     capacities = {
         plant.id: annual_tonnes(plant.capacity, plant.capacity_unit, targets.operating_days)
-        for plant, _name in rows
+        for plant, _name, _ok in rows
     }
+    counting = [plant.id for plant, _name, ok in rows if ok]
     figures: dict[int, dict[int, float]] = {}
     for plant_id, figure_year, value, unit in session.exec(
         select(
@@ -146,7 +164,8 @@ def clinker_figures(
             PlantEnergyFigure.unit,
         ).where(
             PlantEnergyFigure.metric == CLINKER_METRIC,
-            PlantEnergyFigure.plant_id.in_(list(capacities)),
+            PlantEnergyFigure.plant_id.in_(counting),
+            confirmed(PlantEnergyFigure),
         )
     ).all():
         figures.setdefault(figure_year, {})[plant_id] = _kgce_per_tonne(value, unit)
@@ -155,8 +174,10 @@ def clinker_figures(
         year = years[-1]
     of_year = figures.get(year, {})
     plants = [
-        PlantFigure(p.id, p.name, maker, p.division_code, capacities[p.id], of_year.get(p.id))
-        for p, maker in rows
+        PlantFigure(
+            p.id, p.name, maker, p.division_code, capacities[p.id], of_year.get(p.id), not ok
+        )
+        for p, maker, ok in rows
     ]
     by_division = {code: [p for p in plants if p.division_code == code] for code in DIVISIONS}
     trend = []

@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     CATEGORY_EDITED = "category.edited"
     CRITERIA_UPLOADED = "criteria.uploaded"
     CRITERIA_ACTIVATED = "criteria.activated"
+    PLANT_CONFIRMED = "plant.confirmed"
 
 
 class AuditEntry(SQLModel, table=True):

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
 from accounts.passwords import hash_password
 from accounts.services import OrganisationData, create_organisation, normalize_email
 from catalog.categories import category_spec
@@ -22,6 +22,7 @@ from catalog.models import (
     ProductIndicatorValue,
     ProductStatus,
 )
+from catalog.plant_confirmation import confirm_plant
 from catalog.rules import ProductInput, check_product
 from catalog.search import queue_for_index
 from certification.criteria.store import load_shipped_criteria
@@ -228,6 +229,7 @@ def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
     categories = {c.code: c for c in session.exec(select(Category)).all()}
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: the demo password is shared
     counts = {"organisations": 0, "products_created": 0}
+    plant_ids: list[int] = []
     with click.progressbar(organisations, label="Demo organisations") as bar:
         for item in bar:
             org = _organisation(item, session=session)
@@ -235,12 +237,23 @@ def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
             for user in item.get("user", []):
                 _user(org, user, password_hash, session=session)
             plants = {p["key"]: _plant(org, p, session=session) for p in item.get("plant", [])}
+            plant_ids += [plant.id for plant in plants.values()]
             for product in item.get("product", []):
                 counts["products_created"] += _product(
                     org, plants, product, categories, session=session
                 )
             session.flush()
+    _confirm_plants(plant_ids, session=session)
     return counts
+
+
+def _confirm_plants(plant_ids: list[int], *, session: Session) -> None:
+    # As the demo administrator would in the console: the dashboard counts confirmed plants only.
+    admin = session.exec(
+        select(User).where(User.role == Role.ADMINISTRATOR).order_by(User.id)
+    ).first()
+    for plant_id in plant_ids:
+        confirm_plant(session=session, actor=admin, plant_id=plant_id)
 
 
 @click.command("seed")

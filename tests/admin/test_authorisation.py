@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import set_user_disabled
-from catalog.models import Category
+from catalog.models import Category, Plant
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditEntry
 from tests import factories
@@ -28,6 +28,7 @@ NON_ADMIN_KINDS = [
 def world(reference_data, session, admin):
     """A victim user in a manufacturer, and the ids the /admin URLs need."""
     victim = factories.make_user(session, email="victim@example.test")
+    plant = factories.make_plant(session, victim, capacity=5000, capacity_unit="t/d")
     lime = session.exec(select(Category).where(Category.code == "lime")).one()
     version = session.exec(
         select(CriteriaVersion).where(CriteriaVersion.category_id == lime.id)
@@ -40,6 +41,7 @@ def world(reference_data, session, admin):
             "user_id": victim.id,
             "code": "lime",
             "version_id": version.id,
+            "plant_id": plant.id,
         },
     }
 
@@ -98,6 +100,7 @@ def _state(session, victim_id: int) -> tuple:
         session.exec(select(func.count()).select_from(AuditEntry)).one(),
         tuple(session.exec(select(CriteriaVersion.id, CriteriaVersion.active)).all()),
         tuple(session.exec(select(Category.name_en, Category.procurement_class)).all()),
+        tuple(session.exec(select(Plant.id, Plant.confirmed_at)).all()),
         (victim.disabled, victim.session_version, victim.password_hash),
     )
 
@@ -125,6 +128,8 @@ def test_the_walk_covers_every_console_page(app, world):
         "admin.criteria_version",
         "admin.activate",
         "admin.audit",
+        "admin.plants",
+        "admin.confirm",
     } <= endpoints
 
 

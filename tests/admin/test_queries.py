@@ -60,6 +60,7 @@ def test_console_counts_count_every_row(session, firms):
         "categories": SHIPPED_CATEGORIES,
         "criteria_versions": SHIPPED_VERSIONS,
         "audit_entries": 7,
+        "plants_awaiting": 0,
     }
     assert (SHIPPED_CATEGORIES, SHIPPED_VERSIONS) == (10, 10)
 

@@ -46,7 +46,7 @@ def plant(
     kind: str = "clinker",
     figures: dict[int, float] | None = None,
 ) -> Plant:
-    """Add a plant with its clinker energy figures by year."""
+    """Add a plant with its clinker energy figures by year, all confirmed."""
     row = Plant(
         manufacturer_id=maker.id,
         name=name,
@@ -54,13 +54,19 @@ def plant(
         capacity=capacity,
         capacity_unit=unit,
         capacity_kind=kind,
+        confirmed_at=shanghai(2026, 6, 1),
     )
     session.add(row)
     session.flush()
     for year, value in (figures or {}).items():
         session.add(
             PlantEnergyFigure(
-                plant_id=row.id, year=year, metric="clinker_energy", value=value, unit="kgce/t"
+                plant_id=row.id,
+                year=year,
+                metric="clinker_energy",
+                value=value,
+                unit="kgce/t",
+                confirmed_at=shanghai(2026, 6, 1),
             )
         )
     session.flush()

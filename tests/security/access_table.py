@@ -175,6 +175,8 @@ ROUTES: list[Route] = [
     Route("admin.criteria_version",                 "GET",  ADMIN),
     Route("admin.activate",                         "POST", ADMIN),
     Route("admin.audit",                            "GET",  ADMIN),
+    Route("admin.plants",                           "GET",  ADMIN),
+    Route("admin.confirm",                          "POST", ADMIN),
 
     # --- manufacturer: plants, products, evidence, openEPD -------------------------------------
     Route("manufacturer.plants",                    "GET",  MAKERS),
