@@ -101,6 +101,8 @@ PROBLEM = api_schema(
 _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
     404: "Not found.",
+    413: "The body is too large.",
+    415: "The body is not of the media type this endpoint takes.",
     429: "Too many requests: retry after the Retry-After seconds.",
     503: "The database is unavailable at the moment: retry after the Retry-After seconds.",
 }
@@ -163,14 +165,17 @@ def api_post(
     description: str = "",
     tags: tuple[str, ...] = (),
     errors: tuple[int, ...] = (400,),
+    request_media_type: str = "application/json",
 ) -> Callable:
     """Add a POST route taking a JSON body to the API blueprint and describe it likewise.
 
-    `request_body` is the JSON schema of the body; the other arguments are as for `api_get`.
+    `request_body` is the JSON schema of the body (of `request_media_type`, JSON unless
+    said otherwise); the other arguments are as for `api_get`.
     """
     path, path_parameters = _openapi_path(rule, {})
     operation = _operation(operation_id, summary, response, description, tags, errors)
-    operation["requestBody"] = {"required": True, **_json_content(request_body)}
+    body = _json_content(request_body, request_media_type)
+    operation["requestBody"] = {"required": True, **body}
     if path_parameters:
         operation["parameters"] = path_parameters
     return _route("post", rule, path, operation)
