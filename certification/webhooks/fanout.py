@@ -32,7 +32,7 @@ def event_payload(item: PublicEvent) -> str:
     return json.dumps(body, ensure_ascii=False, sort_keys=True)
 
 
-def _cursor(session: Session) -> WebhookFanout:
+def _cursor(*, session: Session) -> WebhookFanout:
     # Locked on PostgreSQL, so that two workers never fan out the same events at once (the
     # unique (endpoint, event) constraint would refuse the second anyway).
     row = session.exec(
@@ -47,7 +47,7 @@ def _cursor(session: Session) -> WebhookFanout:
 
 def fan_out(*, session: Session, batch: int = FANOUT_BATCH) -> int:
     """Queue deliveries for the events recorded since the last call; return how many."""
-    cursor = _cursor(session)
+    cursor = _cursor(session=session)
     items = events_after(cursor.last_event_id, batch, session=session)
     if not items:
         return 0

@@ -148,3 +148,15 @@ def test_signing_identity_is_the_one_checked(app, genuine):
     from certification.certificates.signing import verify_pdf_signature
 
     assert verify_pdf_signature(genuine, signing_identity(app.config)).ok
+
+
+@pytest.mark.parametrize("case", ["genuine", "changed", "not a pdf"])
+def test_answers_match_the_openapi_document(client, genuine, case):
+    from tests.openapi_check import validate
+
+    body = {"genuine": genuine, "changed": genuine + b"\n", "not a pdf": b"x"}[case]
+    document = client.get("/api/v1/openapi.json").get_json()
+    path = "/api/v1/certificates/verify-document"
+    validate(document, path, 200, _api(client, body), method="post")
+    validate(document, path, 415, _api(client, genuine, "text/plain"), method="post")
+    validate(document, path, 400, _api(client, b""), method="post")

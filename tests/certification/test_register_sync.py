@@ -19,8 +19,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def register(session, body):
     """Return ten certificates of the body, each of a new manufacturer."""
     return [
-        factories.issue_test_certificate(session, body=body[0], reviewer=body[1])
-        for _ in range(10)
+        factories.issue_test_certificate(session, body=body[0], reviewer=body[1]) for _ in range(10)
     ]
 
 
@@ -57,8 +56,11 @@ def test_no_duplicate_or_gap_while_certificates_change_between_pages(
         certificate = next(changed, None)
         if certificate is not None and certificate.status == "valid":
             change_status(
-                session=session, actor=body[1], certificate_id=certificate.id,
-                action="suspend", reason="Surveillance failed",
+                session=session,
+                actor=body[1],
+                certificate_id=certificate.id,
+                action="suspend",
+                reason="Surveillance failed",
             )
             session.commit()
         factories.issue_test_certificate(session, body=body[0], reviewer=body[1])
@@ -70,7 +72,10 @@ def test_no_duplicate_or_gap_while_certificates_change_between_pages(
 
 def test_status_filter_uses_the_live_status(client, session, body, register):
     change_status(
-        session=session, actor=body[1], certificate_id=register[0].id, action="suspend",
+        session=session,
+        actor=body[1],
+        certificate_id=register[0].id,
+        action="suspend",
         reason="Surveillance failed",
     )
     register[1].valid_until = utcnow().date() - timedelta(days=1)  # lapsed, status unchanged
@@ -90,7 +95,10 @@ def test_supplier_body_category_and_updated_since_filters(client, session, body,
     mark = client.get("/api/v1/certificates").get_json()["as_of"]
     assert _walk(client, 50, updated_since=mark) == []
     change_status(
-        session=session, actor=body[1], certificate_id=register[5].id, action="suspend",
+        session=session,
+        actor=body[1],
+        certificate_id=register[5].id,
+        action="suspend",
         reason="Surveillance failed",
     )
     session.commit()
@@ -143,7 +151,10 @@ def test_feed_lists_status_changes_newest_first_per_category_and_supplier(
     client, session, body, register
 ):
     change_status(
-        session=session, actor=body[1], certificate_id=register[2].id, action="suspend",
+        session=session,
+        actor=body[1],
+        certificate_id=register[2].id,
+        action="suspend",
         reason="Surveillance failed",
     )
     session.commit()
