@@ -71,13 +71,16 @@ QUERY = {
 
 def encode_cursor(after_id: int) -> str:
     """Return the opaque cursor that continues after the certificate with this id."""
-    return base64.urlsafe_b64encode(json.dumps({"after": after_id}).encode()).decode()
+    # Unpadded, so that the cursor reads the same in a URL as in the JSON body.
+    data = json.dumps({"after": after_id}).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> int:
     """Return the certificate id a cursor continues after; raise ValueError if it is not one."""
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (UnicodeError, binascii.Error, json.JSONDecodeError) as exc:
         raise ValueError("not a cursor") from exc
     after = data.get("after") if isinstance(data, dict) else None
