@@ -9,7 +9,7 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -256,6 +256,10 @@ def problem_for(exc: HTTPException) -> Response:
     """Return the problem answer of an HTTP error, keeping its own headers (a 405's Allow)."""
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     detail = exc.description or ""
+    if exc.code == 404 and request.url_rule is None:  # no route: not a missing object
+        # Answered here rather than by a catch-all route, which would add GET to the Allow
+        # header of every POST-only endpoint.
+        detail = f"No API endpoint {request.path}."
     if exc.code == 429:  # a broken rate limit says when to come back
         seconds = retry_after()
         headers.append(("Retry-After", str(seconds)))
@@ -292,9 +296,3 @@ def _json_error(exc: HTTPException):
 def openapi():
     """Return the OpenAPI document."""
     return jsonify(openapi_document())
-
-
-@api_bp.route("/<path:unknown>", methods=["GET", "HEAD"])
-def _unknown(unknown: str):
-    """Answer unknown API paths with a JSON 404 (a routing 404 would get the HTML page)."""
-    abort(404, description=f"No API endpoint {request.path}.")

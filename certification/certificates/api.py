@@ -86,7 +86,7 @@ def certificate_json(certificate: Certificate) -> dict:
 
 
 @api_get(
-    "/certificates/<number>",
+    "/certificates/<except('verify-document'):number>",
     operation_id="get_certificate",
     summary="A certificate's live status, holder, product and dates.",
     response=CERTIFICATE,

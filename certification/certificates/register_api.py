@@ -21,6 +21,8 @@ from greenbm.db import get_session
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 STATUSES = tuple(s.value for s in CertificateStatus)
+# An empty value means no filter, as a form left blank would.
+_CREDIT_CODE_OR_EMPTY = {"type": "string", "pattern": f"^({CREDIT_CODE_PATTERN[1:-1]})?$"}
 
 CERTIFICATE_PAGE = api_schema(
     "CertificatePage",
@@ -54,12 +56,12 @@ QUERY = {
     },
     "category": {"schema": TEXT, "description": "Category code, e.g. cement."},
     "body": {
-        "schema": {"type": "string", "pattern": CREDIT_CODE_PATTERN},
-        "description": "The certification body's unified social credit code.",
+        "schema": _CREDIT_CODE_OR_EMPTY,
+        "description": "The certification body's unified social credit code (empty: any).",
     },
     "supplier": {
-        "schema": {"type": "string", "pattern": CREDIT_CODE_PATTERN},
-        "description": "The holder's unified social credit code.",
+        "schema": _CREDIT_CODE_OR_EMPTY,
+        "description": "The holder's unified social credit code (empty: any).",
     },
     "updated_since": {
         "schema": {"type": "string", "format": "date-time"},

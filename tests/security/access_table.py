@@ -144,7 +144,6 @@ ROUTES: list[Route] = [
     Route("api.check_eligibility",                  "GET",  PUBLIC, query="?supplier={maker_a_uscc}&category=cement"),
     # POST only to send many questions at once; answers public data, changes nothing.
     Route("api.check_eligibility_many",             "POST", PUBLIC),
-    Route("api._unknown",                           "GET",  NOWHERE),
 
     # --- accounts ------------------------------------------------------------------------------
     Route("accounts.login",                         "GET",  PUBLIC),
