@@ -165,17 +165,17 @@ def api_post(
     description: str = "",
     tags: tuple[str, ...] = (),
     errors: tuple[int, ...] = (400,),
-    request_media_type: str = "application/json",
+    request_media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable:
     """Add a POST route taking a JSON body to the API blueprint and describe it likewise.
 
-    `request_body` is the JSON schema of the body (of `request_media_type`, JSON unless
-    said otherwise); the other arguments are as for `api_get`.
+    `request_body` is the JSON schema of the body (of each of `request_media_types`, JSON
+    unless said otherwise); the other arguments are as for `api_get`.
     """
     path, path_parameters = _openapi_path(rule, {})
     operation = _operation(operation_id, summary, response, description, tags, errors)
-    body = _json_content(request_body, request_media_type)
-    operation["requestBody"] = {"required": True, **body}
+    content = {media_type: {"schema": request_body} for media_type in request_media_types}
+    operation["requestBody"] = {"required": True, "content": content}
     if path_parameters:
         operation["parameters"] = path_parameters
     return _route("post", rule, path, operation)
@@ -230,9 +230,10 @@ def openapi_document() -> dict:
             "title": "Guizhou green building materials API",
             "version": API_VERSION,
             "description": (
-                "Read-only access to certificates, certification criteria, the catalogue "
-                "and supplier eligibility. The one POST (eligibility) asks many questions "
-                "at once and changes nothing. Errors are RFC 9457 problems "
+                "Read access to certificates (one by one, or the whole register paged by a "
+                "cursor), certification criteria, the catalogue and supplier eligibility. "
+                "The POSTs ask many eligibility questions at once, or check a certificate "
+                "PDF; neither changes anything. Errors are RFC 9457 problems "
                 "(application/problem+json) whose detail says in English what to do."
             ),
         },

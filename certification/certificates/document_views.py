@@ -140,11 +140,12 @@ def document_check_json(result: DocumentCheck) -> dict:
     "/certificates/verify-document",
     operation_id="verify_certificate_document",
     summary="Check a certificate PDF: signed by this register, unchanged, and its status today.",
-    description=f"Send the PDF itself as the body (Content-Type application/pdf), at most "
+    description=f"Send the PDF itself as the body (Content-Type application/pdf, or "
+    f"application/octet-stream), at most "
     f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB. Nothing in the file is trusted before its "
     "signature is validated against the register's signing certificate.",
     request_body={"type": "string", "format": "binary"},
-    request_media_type="application/pdf",
+    request_media_types=PDF_MEDIA_TYPES,
     response=DOCUMENT_CHECK,
     tags=("certificates",),
     errors=(400, 413, 415, 429),
