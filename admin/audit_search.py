@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from certification.models import (
 )
 from greenbm.audit import AuditEntry
 from greenbm.forms_util import Page
+from greenbm.models_base import as_utc
 
 # The common shape every trail is projected into, in this order.
 COLUMNS = (
@@ -172,11 +173,6 @@ def _common_filters(query: sa.Select, filters: AuditFilters, cols: dict, org_col
     return query
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def audit_page(*, session: Session, filters: AuditFilters, page: int, per_page: int) -> Page:
     """Return one page of the matching entries of every trail, newest first."""
     branches = [
@@ -209,7 +205,7 @@ def audit_page(*, session: Session, filters: AuditFilters, page: int, per_page: 
     )
     items = []
     for r in rows:
-        r["at"] = _utc(r["at"]) if isinstance(r["at"], datetime) else r["at"]
+        r["at"] = as_utc(r["at"]) if isinstance(r["at"], datetime) else r["at"]
         r["detail"] = json.loads(r["detail"]) if r["detail"] else {}
         items.append(AuditRow(**r, organisation_names=names))
     return Page(items, page, per_page, total)

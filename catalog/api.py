@@ -23,54 +23,25 @@ from catalog.product_page import product_page
 from catalog.search import FACETS, SORTS, Query
 from catalog.services import catalogue_overview
 from greenbm.api import api_get
+from greenbm.api_params import bad_parameter, query_choices, query_integer, query_one_of
 from greenbm.db import get_session
 from greenbm.errors import NotFound
-
-
-def _bad(name: str, message: str):
-    abort(400, description=f"Parameter {name!r}: {message}")
-
-
-def _integer(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    raw = raw.strip()
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        _bad(name, f"an integer from {low} to {high} is expected.")
-    return int(raw)
-
-
-def _choices(name: str, allowed: set[str]) -> list[str]:
-    # An empty value (`?category=`) means no filter, as a form left blank would.
-    values = [value for value in request.args.getlist(name) if value.strip()]
-    for value in values:
-        if value not in allowed:
-            _bad(name, f"unknown value {value[:40]!r}.")
-    return list(dict.fromkeys(values))
-
-
-def _one_of(name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = request.args.get(name, default)
-    if value not in allowed:
-        _bad(name, f"one of {', '.join(allowed)} is expected.")
-    return value
 
 
 def _search_query(*, session: Session) -> Query:
     """Return the search the query string asks for; abort with 400 naming a bad parameter."""
     text = request.args.get("q", "")
     if len(text) > MAX_QUERY:
-        _bad("q", f"at most {MAX_QUERY} characters.")
+        bad_parameter("q", f"at most {MAX_QUERY} characters.")
     filters: dict[str, list[str]] = {}
-    categories = _choices("category", {c.code for c in list_categories(session=session)})
-    divisions = _choices("division", set(DIVISIONS))
+    categories = query_choices("category", {c.code for c in list_categories(session=session)})
+    divisions = query_choices("division", set(DIVISIONS))
     if categories:
         filters["category"] = categories
     if divisions:
         filters["division"] = divisions
     if "min_stars" in request.args:
-        low = _integer("min_stars", 1, 1, 3)
+        low = query_integer("min_stars", 1, 1, 3)
         filters["stars"] = [str(s) for s in range(low, 4)]
     if "gwp_max" in request.args:
         try:
@@ -78,15 +49,15 @@ def _search_query(*, session: Session) -> Query:
         except ValueError:
             gwp_max = math.nan
         if not math.isfinite(gwp_max) or gwp_max < 0:
-            _bad("gwp_max", "a number of at least 0 is expected.")
+            bad_parameter("gwp_max", "a number of at least 0 is expected.")
         filters["gwp_max"] = [repr(gwp_max)]
-    status = _one_of("status", ("valid", "any"), "valid")
+    status = query_one_of("status", ("valid", "any"), "valid")
     return Query(
         text=text,
         filters=filters,
-        sort=_one_of("sort", SORTS, "relevance"),
-        page=_integer("page", 1, 1, MAX_PAGE),
-        per_page=_integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        sort=query_one_of("sort", SORTS, "relevance"),
+        page=query_integer("page", 1, 1, MAX_PAGE),
+        per_page=query_integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         include_uncertified=status == "any",
     )
 

@@ -33,6 +33,17 @@ ACTION_LABELS = {
     "revoke": _l("Revoke"),
 }
 
+# What happened to a certificate, as feeds and webhook pages name each event kind.
+EVENT_KIND_LABELS = {
+    "issued": _l("issued"),
+    "suspended": _l("suspended"),
+    "reinstated": _l("reinstated"),
+    "revoked": _l("revoked"),
+    "expired": _l("expired"),
+    "reissued": _l("reissued (renewed or changed)"),
+    "test": _l("test delivery"),
+}
+
 SURVEILLANCE_RESULT_LABELS = {
     "passed": _l("passed"),
     "failed": _l("failed"),
@@ -48,3 +59,8 @@ def status_label(status: str) -> str:
 def result_label(result: str) -> str:
     """Return the surveillance result in words (the code itself if unknown)."""
     return str(SURVEILLANCE_RESULT_LABELS.get(result, result))
+
+
+def event_kind_label(kind: str) -> str:
+    """Return the event kind in words (the code itself if unknown)."""
+    return str(EVENT_KIND_LABELS.get(kind, kind))

@@ -177,6 +177,9 @@ class CertificateEvent(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=32)
     to_status: str = Field(max_length=32)
     reason: str = Field(default="", sa_type=sa.Text)
+    # The move taken (issue, suspend, reinstate, revoke, expire, reissue); what feeds and
+    # webhooks announce. Rows from before migration 0012 had it inferred from their statuses.
+    action: str | None = Field(default=None, max_length=20)
 
 
 class SurveillanceRecord(SQLModel, table=True):

@@ -49,6 +49,9 @@ class Workflow:
     to_key: str
     # Timestamps set when the subject reaches a state: {state: attribute}.
     stamps: Mapping[str, str] = field(default_factory=dict)
+    # The event's column naming the move taken, where a status alone is ambiguous (a
+    # suspended certificate becomes valid by reinstatement or by a reissue).
+    action_key: str | None = None
 
     def move(self, action: str) -> Move:
         """Return the move of this action, or raise InvalidTransition for an unknown one."""
@@ -112,6 +115,7 @@ CERTIFICATES = Workflow(
     subject_key="certificate_id",
     from_key="from_status",
     to_key="to_status",
+    action_key="action",
 )
 
 
@@ -157,6 +161,8 @@ def apply_move(
             "reason": reason.strip(),
         }
     )
+    if workflow.action_key:
+        setattr(event, workflow.action_key, action)
     if at is not None:
         event.at = at
     session.add(event)

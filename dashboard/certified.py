@@ -13,6 +13,7 @@ from catalog.certificate_status import live_status_is_sql
 from catalog.models import Category, Plant, Product, ProductStatus
 from certification.models import Certificate, CertificateEvent, CertificateStatus
 from dashboard.arithmetic import month_key, months_back
+from greenbm.models_base import as_utc
 
 STARS = (1, 2, 3)
 MONTHS = 12
@@ -168,9 +169,7 @@ def _changed_to(status: str, today: date, *, session: Session) -> list[Certifica
 
 
 def _local_date(at: datetime) -> date:
-    if at.tzinfo is None:  # SQLite returns the stored UTC time without its zone
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(PROVINCE_TZ).date()
+    return as_utc(at).astimezone(PROVINCE_TZ).date()
 
 
 def certificate_alerts(

@@ -9,7 +9,7 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -101,6 +101,8 @@ PROBLEM = api_schema(
 _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
     404: "Not found.",
+    413: "The body is too large.",
+    415: "The body is not of the media type this endpoint takes.",
     429: "Too many requests: retry after the Retry-After seconds.",
     503: "The database is unavailable at the moment: retry after the Retry-After seconds.",
 }
@@ -163,14 +165,17 @@ def api_post(
     description: str = "",
     tags: tuple[str, ...] = (),
     errors: tuple[int, ...] = (400,),
+    request_media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable:
     """Add a POST route taking a JSON body to the API blueprint and describe it likewise.
 
-    `request_body` is the JSON schema of the body; the other arguments are as for `api_get`.
+    `request_body` is the JSON schema of the body (of each of `request_media_types`, JSON
+    unless said otherwise); the other arguments are as for `api_get`.
     """
     path, path_parameters = _openapi_path(rule, {})
     operation = _operation(operation_id, summary, response, description, tags, errors)
-    operation["requestBody"] = {"required": True, **_json_content(request_body)}
+    content = {media_type: {"schema": request_body} for media_type in request_media_types}
+    operation["requestBody"] = {"required": True, "content": content}
     if path_parameters:
         operation["parameters"] = path_parameters
     return _route("post", rule, path, operation)
@@ -225,9 +230,10 @@ def openapi_document() -> dict:
             "title": "Guizhou green building materials API",
             "version": API_VERSION,
             "description": (
-                "Read-only access to certificates, certification criteria, the catalogue "
-                "and supplier eligibility. The one POST (eligibility) asks many questions "
-                "at once and changes nothing. Errors are RFC 9457 problems "
+                "Read access to certificates (one by one, or the whole register paged by a "
+                "cursor), certification criteria, the catalogue and supplier eligibility. "
+                "The POSTs ask many eligibility questions at once, or check a certificate "
+                "PDF; neither changes anything. Errors are RFC 9457 problems "
                 "(application/problem+json) whose detail says in English what to do."
             ),
         },
@@ -251,6 +257,10 @@ def problem_for(exc: HTTPException) -> Response:
     """Return the problem answer of an HTTP error, keeping its own headers (a 405's Allow)."""
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     detail = exc.description or ""
+    if exc.code == 404 and request.url_rule is None:  # no route: not a missing object
+        # Answered here rather than by a catch-all route, which would add GET to the Allow
+        # header of every POST-only endpoint.
+        detail = f"No API endpoint {request.path}."
     if exc.code == 429:  # a broken rate limit says when to come back
         seconds = retry_after()
         headers.append(("Retry-After", str(seconds)))
@@ -287,9 +297,3 @@ def _json_error(exc: HTTPException):
 def openapi():
     """Return the OpenAPI document."""
     return jsonify(openapi_document())
-
-
-@api_bp.route("/<path:unknown>", methods=["GET", "HEAD"])
-def _unknown(unknown: str):
-    """Answer unknown API paths with a JSON 404 (a routing 404 would get the HTML page)."""
-    abort(404, description=f"No API endpoint {request.path}.")

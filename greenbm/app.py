@@ -187,6 +187,7 @@ def _register_cli(app: Flask) -> None:
     from accounts.cli import users_cli
     from catalog.cli import catalog_cli
     from certification.cli import certification_cli
+    from certification.webhooks.cli import webhooks_cli
     from greenbm.migrate import db_cli
     from ops.cli import backup_command, restore_command
     from seeds.loader import seed_command
@@ -196,6 +197,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(certification_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(webhooks_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

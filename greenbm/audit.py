@@ -24,6 +24,8 @@ class AuditAction(StrEnum):
     CRITERIA_UPLOADED = "criteria.uploaded"
     CRITERIA_ACTIVATED = "criteria.activated"
     PLANT_CONFIRMED = "plant.confirmed"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_REMOVED = "webhook.removed"
 
 
 class AuditEntry(SQLModel, table=True):

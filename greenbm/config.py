@@ -44,6 +44,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per hour"),
         # Each bulk eligibility check stores its result file for a day: limit per address.
         "ELIGIBILITY_BULK_RATE_LIMIT": os.environ.get("ELIGIBILITY_BULK_RATE_LIMIT", "60 per hour"),
+        # Each certificate PDF check validates a signature (tens of milliseconds): per address.
+        "DOCUMENT_CHECK_RATE_LIMIT": os.environ.get("DOCUMENT_CHECK_RATE_LIMIT", "30 per minute"),
+        # Webhook endpoints whose plain-HTTP or private address is allowed (tests, a local
+        # receiver): comma-separated host names; empty in production, where only public
+        # HTTPS endpoints receive deliveries.
+        "WEBHOOK_INSECURE_HOSTS": [
+            h.strip() for h in os.environ.get("WEBHOOK_INSECURE_HOSTS", "").split(",") if h.strip()
+        ],
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
         # Outgoing e-mail is written to this folder, one file per message (greenbm/mail.py).
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR") or str(instance_dir / "outbox"),

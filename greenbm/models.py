@@ -23,6 +23,7 @@ from certification.models import (
     ReviewedValue,
     SurveillanceRecord,
 )
+from certification.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookFanout
 from greenbm.audit import AuditEntry
 from procurement.models import ListLine, ProcurementList, Project
 
@@ -52,4 +53,7 @@ __all__ = [
     "ProductIndicatorValue",
     "Project",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookFanout",
 ]

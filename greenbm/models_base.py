@@ -12,6 +12,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """Return a stored moment as an aware UTC datetime."""
+    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def timestamp_field(**kwargs):
     """Return a timezone-aware timestamp column defaulting to now."""
     return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), **kwargs)

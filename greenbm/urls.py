@@ -1,8 +1,10 @@
 """URLs: ids from outside (a number the database can hold, else 404 or None); public addresses."""
 
+import re
+
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 from wtforms.validators import NumberRange
 
 # The tables' ids are INTEGER columns: 32-bit on PostgreSQL (at most 2**31 - 1), 64-bit on
@@ -19,9 +21,24 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class SegmentExceptConverter(BaseConverter):
+    """`<except("a", "b"):…>`: one path segment, but not one of the reserved words.
+
+    For a route beside a fixed path it would otherwise also match (`/certificates/<number>`
+    beside `/certificates/verify-document`), so that the fixed path's Allow header lists only
+    its own methods.
+    """
+
+    def __init__(self, url_map, *reserved: str):
+        super().__init__(url_map)
+        words = "|".join(re.escape(word) for word in reserved)
+        self.regex = rf"(?!(?:{words})$)[^/]+"
+
+
 def init_app(app) -> None:
-    """Make every `<int:…>` of the app's routes a database id (before any route is added)."""
+    """Add the converters: every `<int:…>` a database id, `<except(…):…>` (before any route)."""
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_map.converters["except"] = SegmentExceptConverter
 
 
 def database_id(text: object) -> int | None:

@@ -15,7 +15,7 @@ UV_PROJECT_ENVIRONMENT="$venv" UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy \
 instance="$(mktemp -d)"
 export INSTANCE_DIR="$instance" FLASK_APP=greenbm
 # The bulk endpoints are rate-limited per address; the fuzzer is one address.
-export ELIGIBILITY_BULK_RATE_LIMIT="100000 per hour"
+export ELIGIBILITY_BULK_RATE_LIMIT="100000 per hour" DOCUMENT_CHECK_RATE_LIMIT="100000 per hour"
 .venv/bin/flask db upgrade >/dev/null
 .venv/bin/flask seed >/dev/null
 .venv/bin/flask catalog reindex >/dev/null

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
@@ -12,6 +11,7 @@ from accounts.divisions import DIVISIONS
 from accounts.models import Organisation
 from catalog.models import Category, CategoryVariant, Product, ProductStatus
 from catalog.search.schema import ProductDocument
+from greenbm.models_base import as_utc
 
 STREAM_ROWS = 2000
 
@@ -55,14 +55,6 @@ def _document_query():
     )
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Return the database's moment as an aware UTC datetime."""
-    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def _document(row: Sequence) -> ProductDocument:
     (pid, name_zh, name_en, series, model, description, cat_code, cat_zh, cat_en, var_zh,
      var_en, org_zh, org_en, division, cert_number, stars, status, valid_until, gwp,
@@ -90,7 +82,7 @@ def _document(row: Sequence) -> ProductDocument:
         cert_status=status,
         cert_valid_until=valid_until,
         gwp=float(gwp),
-        published_at=as_utc(published_at),
+        published_at=None if published_at is None else as_utc(published_at),
     )
 
 

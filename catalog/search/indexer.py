@@ -21,7 +21,8 @@ from sqlmodel import Session, select
 
 from catalog.models import SearchOutbox
 from catalog.search import storage
-from catalog.search.documents import as_utc, documents
+from catalog.search.documents import documents
+from greenbm.models_base import as_utc
 
 # On PostgreSQL an outbox id can become visible after a higher one (transactions commit out
 # of order). A gap younger than this is waited for; an older one was a rollback.

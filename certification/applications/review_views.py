@@ -1,6 +1,6 @@
 """The reviewer's pages: the queue, an application under review, its evidence, the decision."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from flask import abort, current_app, flash, render_template, request, send_file
@@ -40,7 +40,7 @@ from certification.states import APPLICATIONS
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.i18n import localized
-from greenbm.models_base import utcnow
+from greenbm.models_base import as_utc, utcnow
 
 S = ApplicationState
 REVIEW_PAGE = ".review_application"
@@ -50,9 +50,7 @@ def days_since(moment: datetime | None) -> int | None:
     """Return whole days from a stored timestamp to now (SQLite returns them without a zone)."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (utcnow() - moment).days
+    return (utcnow() - as_utc(moment)).days
 
 
 @bp.get("/review/queue")

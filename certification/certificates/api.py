@@ -1,6 +1,7 @@
 """JSON API of certificates: a certificate's live status, holder, product and dates."""
 
 import json
+from datetime import datetime
 
 from flask import abort, jsonify
 
@@ -10,6 +11,7 @@ from certification.models import Certificate, CertificateStatus
 from greenbm.api import DATE, TEXT, api_get, api_schema, closed_object, names, string_enum
 from greenbm.db import get_session
 from greenbm.errors import NotFound
+from greenbm.models_base import as_utc
 
 CERTIFICATE = api_schema(
     "Certificate",
@@ -41,10 +43,20 @@ CERTIFICATE = api_schema(
                 "format": "date",
                 "description": "Date of the last approved change, if any.",
             },
+            "updated_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the certificate last changed in the register (UTC).",
+            },
         },
         "A green building-material certificate as it stands today.",
     ),
 )
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """Return an ISO 8601 UTC time ending in Z."""
+    return as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def certificate_json(certificate: Certificate) -> dict:
@@ -69,11 +81,12 @@ def certificate_json(certificate: Certificate) -> dict:
         "issued_on": certificate.issued_on.isoformat(),
         "valid_until": certificate.valid_until.isoformat(),
         "change_date": certificate.change_date.isoformat() if certificate.change_date else None,
+        "updated_at": utc_timestamp(certificate.updated_at),
     }
 
 
 @api_get(
-    "/certificates/<number>",
+    "/certificates/<except('verify-document'):number>",
     operation_id="get_certificate",
     summary="A certificate's live status, holder, product and dates.",
     response=CERTIFICATE,

@@ -17,6 +17,7 @@ from greenbm.paths import TEMPLATES_DIR
 
 PDF_DIR_NAME = "certificates"
 KEY_LENGTH = 20  # hex digits of the cache key in a file name
+SIGNATURE_REASON_PREFIX = "Green building-material certificate "
 
 
 def certificate_context(certificate: Certificate, *, today: date | None = None) -> dict:
@@ -30,6 +31,19 @@ def certificate_context(certificate: Certificate, *, today: date | None = None) 
         "valid_until": certificate.valid_until,
         "change_date": certificate.change_date,
     }
+
+
+def signature_reason(number: str) -> str:
+    """Return the /Reason a certificate's signature carries: it names the certificate."""
+    return f"{SIGNATURE_REASON_PREFIX}{number}"
+
+
+def number_in_reason(reason: str) -> str | None:
+    """Return the certificate number a signature's /Reason names, or None if it names none."""
+    if not reason.startswith(SIGNATURE_REASON_PREFIX):
+        return None
+    number = reason.removeprefix(SIGNATURE_REASON_PREFIX).strip()
+    return number if re.fullmatch(r"[A-Z0-9-]{1,40}", number) else None
 
 
 def signing_identity(config: Mapping) -> SigningIdentity:
@@ -95,8 +109,7 @@ def certificate_pdf(
     except FileNotFoundError:
         pass
     rendered = pdf.render_certificate_pdf(context, static_dir=static_dir, verify_url=verify_url)
-    reason = f"Green building-material certificate {certificate.number}"
-    signed = sign_pdf(rendered, identity, reason=reason)
+    signed = sign_pdf(rendered, identity, reason=signature_reason(certificate.number))
     folder.mkdir(parents=True, exist_ok=True)
     _write_atomically(path, signed)
     own = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{{KEY_LENGTH}}}\.pdf")

@@ -27,6 +27,7 @@ SIGNER_OU = "Self-signed"
 SIGNATURE_FIELD = "CertificateSignature"
 CERT_VALIDITY = timedelta(days=3653)  # ten years, leap days included
 KEY_FILE = "signing_key.pem"
+NO_SIGNATURE = "The PDF has no signature."
 CERT_FILE = "signing_cert.pem"
 
 
@@ -51,6 +52,11 @@ class SignatureCheck:
     covers_whole_file: bool  # nothing was appended after the signature
     signer: str  # the signing certificate's common name, empty when there is none
     problem: str = ""  # why the check failed before pyHanko could report, if it did
+    # Whether the certificate in the signature is the register's own (compared, not trusted:
+    # it tells "changed after we signed it" from "signed by someone else").
+    signer_is_ours: bool = False
+    reason: str = ""  # the signature's /Reason, covered by the signature when it is valid
+    signed_at: datetime | None = None  # the signing time the signer reported
 
     @property
     def ok(self) -> bool:
@@ -223,20 +229,37 @@ def verify_pdf_signature(pdf: bytes, identity: SigningIdentity) -> SignatureChec
     """Check the PDF's signature against the identity's certificate as the only trust root."""
     root = _trust_root(identity.cert_path, _mtimes(identity)[1])
     try:
-        reader = PdfFileReader(BytesIO(pdf))
-        signatures = reader.embedded_signatures
-        if not signatures:
-            return SignatureCheck(False, False, False, "", problem="The PDF has no signature.")
-        # No fetching: certificates are checked offline, against our own root only.
-        context = ValidationContext(trust_roots=[root], allow_fetching=False)
-        status = validate_pdf_signature(signatures[-1], context)
+        signatures = PdfFileReader(BytesIO(pdf)).embedded_signatures
     except Exception as exc:  # a damaged PDF raises from many places; all mean "not valid"
         return SignatureCheck(False, False, False, "", problem=f"{type(exc).__name__}: {exc}")
+    if not signatures:
+        return SignatureCheck(False, False, False, "", problem=NO_SIGNATURE)
+    signature = signatures[-1]
+    try:
+        # Read before validating, and only to compare with our own: the signature's
+        # certificate sits outside the signed bytes, so it says who signed, not what changed.
+        signing_cert = signature.signer_cert
+        signer_is_ours = signing_cert.dump() == root.dump()
+        signer = _subject_name(signing_cert)
+    except Exception as exc:
+        return SignatureCheck(False, False, False, "", problem=f"{type(exc).__name__}: {exc}")
+    try:
+        # No fetching: certificates are checked offline, against our own root only.
+        context = ValidationContext(trust_roots=[root], allow_fetching=False)
+        status = validate_pdf_signature(signature, context)
+        reason = signature.sig_object.get("/Reason")
+    except Exception as exc:
+        return SignatureCheck(
+            False, False, False, signer, f"{type(exc).__name__}: {exc}", signer_is_ours
+        )
     return SignatureCheck(
         intact=bool(status.intact),
         valid=bool(status.bottom_line),
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        signer=_subject_name(status.signing_cert),
+        signer=signer,
+        signer_is_ours=signer_is_ours,
+        reason=str(reason) if reason is not None else "",
+        signed_at=status.signer_reported_dt,
     )
 
 

@@ -56,6 +56,7 @@ ARGS: dict[str, object] = {
     "organisation_id": "maker_a_org_id",
     "version_id": "criteria_version_id",
     "key": "certified-category",
+    "endpoint_id": "endpoint_id",
 }
 
 
@@ -110,6 +111,10 @@ ROUTES: list[Route] = [
     Route("certification.verify_lookup",            "GET",  PUBLIC),
     Route("certification.verify_certificate",       "GET",  PUBLIC),
     Route("certification.certificate_pdf_download", "GET",  PUBLIC),
+    Route("certification.certificate_feed",         "GET",  PUBLIC),
+    Route("certification.verify_document",          "GET",  PUBLIC),
+    # Checks an uploaded PDF; changes nothing.
+    Route("certification.verify_document_check",    "POST", PUBLIC),
     Route("certification.criteria_index",           "GET",  PUBLIC),
     Route("certification.criteria_category",        "GET",  PUBLIC),
     # Supplier eligibility is public: certificates are public records.
@@ -132,11 +137,13 @@ ROUTES: list[Route] = [
     Route("api.get_product",                        "GET",  NOWHERE, variant="draft"),
     Route("api.get_product",                        "GET",  NOWHERE, {"product_id": "app_product_id"}, variant="applied"),
     Route("api.get_certificate",                    "GET",  PUBLIC),
+    Route("api.list_certificates",                  "GET",  PUBLIC),
+    # POST only to send the PDF to check; changes nothing.
+    Route("api.verify_certificate_document",        "POST", PUBLIC),
     Route("api.get_criteria",                       "GET",  PUBLIC),
     Route("api.check_eligibility",                  "GET",  PUBLIC, query="?supplier={maker_a_uscc}&category=cement"),
     # POST only to send many questions at once; answers public data, changes nothing.
     Route("api.check_eligibility_many",             "POST", PUBLIC),
-    Route("api._unknown",                           "GET",  NOWHERE),
 
     # --- accounts ------------------------------------------------------------------------------
     Route("accounts.login",                         "GET",  PUBLIC),
@@ -147,6 +154,12 @@ ROUTES: list[Route] = [
     Route("certification.notifications",            "GET",  SIGNED_IN),
     # Marks the signed-in user's own notifications read.
     Route("certification.notifications",            "POST", SIGNED_IN),
+    # Webhooks: every organisation manages its own endpoints (the world's belongs to maker A).
+    Route("certification.webhooks",                 "GET",  SIGNED_IN),
+    Route("certification.webhook_create",           "POST", SIGNED_IN),
+    Route("certification.webhook",                  "GET",  MAKER_A),
+    Route("certification.webhook_test",             "POST", MAKER_A),
+    Route("certification.webhook_remove",           "POST", MAKER_A),
 
     # --- the provincial dashboard: public; administrators see more ----------------------------
     Route("dashboard.index",                        "GET",  PUBLIC),

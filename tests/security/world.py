@@ -24,6 +24,7 @@ from certification.applications.review import request_information, start_review
 from certification.applications.services import create_application, submit_application
 from certification.certificates.lifecycle import record_surveillance
 from certification.models import Application, CriteriaVersion
+from certification.webhooks.models import WebhookEndpoint
 from eligibility.result_store import save_result
 from procurement.line_services import add_product_line
 from procurement.services import ProjectInput, create_list, create_project
@@ -221,7 +222,13 @@ def build_world(session: Session, app: Flask) -> World:
         },
     )
     cement_id = factories.category(session, "cement").id
+    endpoint = WebhookEndpoint(
+        organisation_id=maker_a.organisation_id, url="https://hooks.example.cn/a", secret="0" * 64
+    )
+    session.add(endpoint)
+    session.commit()
     ids = {
+        "endpoint_id": endpoint.id,
         "plant_id": plant.id,
         "draft_id": draft.id,
         "published_id": published.id,

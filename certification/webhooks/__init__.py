@@ -1,0 +1,1 @@
+"""Webhooks: organisations receive certificate events at their own HTTPS endpoints."""
