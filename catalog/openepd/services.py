@@ -58,31 +58,34 @@ def import_product(
 def export_product(*, session: Session, actor: User, product_id: int) -> dict:
     """Return the actor's product as an openEPD document."""
     product = own_product(session=session, actor=actor, product_id=product_id)
+    return export_openepd(export_input(product, session=session))
+
+
+def export_input(product: Product, *, session: Session) -> ExportProduct:
+    """Return the plain values `export_openepd` writes for a product (no permission check)."""
     organisation = session.get(Organisation, product.manufacturer_id)
     plant = session.get(Plant, product.plant_id)
     category = session.get(Category, product.category_id)
-    return export_openepd(
-        ExportProduct(
-            id=product.id,
-            name_en=product.name_en,
-            name_zh=product.name_zh,
-            description=product.description,
-            model_spec=product.model_spec,
-            manufacturer_name=organisation.name_zh,
-            manufacturer_name_en=organisation.name_en,
-            manufacturer_credit_code=organisation.credit_code,
-            plant_name=plant.name,
-            plant_address=plant.address,
-            declared_unit=product.declared_unit,
-            gwp_a1a3=product.gwp_a1a3,
-            gwp_provenance=product.gwp_provenance,
-            epd_programme_operator=product.epd_programme_operator,
-            epd_registration_number=product.epd_registration_number,
-            epd_issue_date=product.epd_issue_date,
-            epd_valid_until=product.epd_valid_until,
-            category_code=category.code,
-            epd_verifier=product.epd_verifier,
-            gwp_indicator=product.gwp_indicator or category.gwp_indicator,
-            gwp_lcia_method=product.gwp_lcia_method,
-        )
+    return ExportProduct(
+        id=product.id,
+        name_en=product.name_en,
+        name_zh=product.name_zh,
+        description=product.description,
+        model_spec=product.model_spec,
+        manufacturer_name=organisation.name_zh,
+        manufacturer_name_en=organisation.name_en,
+        manufacturer_credit_code=organisation.credit_code,
+        plant_name=plant.name,
+        plant_address=plant.address,
+        declared_unit=product.declared_unit,
+        gwp_a1a3=product.gwp_a1a3,
+        gwp_provenance=product.gwp_provenance,
+        epd_programme_operator=product.epd_programme_operator,
+        epd_registration_number=product.epd_registration_number,
+        epd_issue_date=product.epd_issue_date,
+        epd_valid_until=product.epd_valid_until,
+        category_code=category.code,
+        epd_verifier=product.epd_verifier,
+        gwp_indicator=product.gwp_indicator or category.gwp_indicator,
+        gwp_lcia_method=product.gwp_lcia_method,
     )

@@ -51,9 +51,7 @@ def test_the_demo_list_fails_on_the_brick_and_on_the_optional_types_of_a_hospita
     assert [p.name_zh for p in products] == [wanted.name for wanted in LINES]
     assert len({row.category.code for row in report.rows}) == len(report.rows)
     statuses = [row.status for row in report.rows]
-    assert statuses == [LineStatus.GREEN] * len(LINES) + [LineStatus.OFF_CATALOGUE] * len(
-        MATERIALS
-    )
+    assert statuses == [LineStatus.GREEN] * len(LINES) + [LineStatus.OFF_CATALOGUE] * len(MATERIALS)
     c = report.compliance
     assert not c.compliant
     failing = [r for r in c.reasons if r.failing]
