@@ -256,3 +256,23 @@ def test_every_demo_product_exports_and_imports_again_unchanged(session):
         "default_factor",
     }
     assert any(indicator == "gwp-fossil" for _p, indicator in kinds)  # the wood products
+
+
+def test_public_page_of_a_certificate_only_type_says_so_and_marks_the_expired_epd(
+    session, maker, client
+):
+    from catalog.services import publish_product
+
+    user, _plant = maker
+    doc = _cement_doc(declared_unit={"qty": 1, "unit": "t"})
+    doc["impacts"]["EF 3.1"]["gwp"]["A1A2A3"]["mean"] = 4200.0  # a paint, per t
+    product = _import(session, maker, doc, code="wall-paint")
+    publish_product(session=session, actor=user, product_id=product.id)
+    product.epd_valid_until = date.today() - timedelta(days=1)
+    product.epd_issue_date = date.today() - timedelta(days=30)
+    session.add(product)
+    session.commit()
+    page = html.unescape(client.get(f"/catalog/products/{product.id}").get_data(as_text=True))
+    assert "Wall paints is a certificate-only type" in page
+    assert 'data-testid="epd-expired"' in page
+    assert "total GWP · LCIA method EF 3.1" in page
