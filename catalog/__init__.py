@@ -1,5 +1,7 @@
 """Plants, products, embodied-carbon declarations, evidence and the public catalogue."""
 
+from datetime import date
+
 from flask import Blueprint
 
 from accounts.models import Role
@@ -8,6 +10,13 @@ from accounts.signals import serve_home
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 manufacturer_bp = Blueprint("manufacturer", __name__, url_prefix="/manufacturer")
 serve_home(Role.MANUFACTURER, "manufacturer.products")
+
+
+@bp.app_template_global("epd_expired")
+def epd_expired(valid_until: date | None) -> bool:
+    """Return whether an EPD's validity date has passed (pages mark such a stored EPD)."""
+    return valid_until is not None and valid_until < date.today()
+
 
 from catalog import (  # noqa: E402,F401
     api,

@@ -1,5 +1,6 @@
 """The category registry: categories, their indicators and variants, and their plain rules."""
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from catalog.models import Category, CategoryIndicator, CategoryVariant
@@ -18,6 +19,21 @@ def get_category(*, session: Session, category_id: int) -> Category:
     if category is None:
         raise NotFound()
     return category
+
+
+def find_category(text: str, *, session: Session) -> Category | None:
+    """Return the category named by its code or its Chinese or English name, or None."""
+    wanted = text.strip()
+    if not wanted:
+        return None
+    query = select(Category).where(
+        sa.or_(
+            Category.code == wanted.lower(),
+            Category.name_zh == wanted,
+            sa.func.lower(Category.name_en) == wanted.lower(),
+        )
+    )
+    return session.exec(query.order_by(Category.id)).first()
 
 
 def category_indicators(*, session: Session, category_id: int) -> list[CategoryIndicator]:

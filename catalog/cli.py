@@ -51,3 +51,13 @@ def follow_command(interval: float, once: bool) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         follow(get_engine(), index_dir, interval=interval, stop=stop)
     click.echo("Stopped.")
+
+
+def _add_openepd_command() -> None:
+    # Kept in its own module beside the openEPD reading it drives.
+    from catalog.openepd.cli import import_openepd_command
+
+    catalog_cli.add_command(import_openepd_command)
+
+
+_add_openepd_command()

@@ -37,6 +37,10 @@ from greenbm.forms_util import Form, select_choices
 PROVENANCE_CHOICES = select_choices(
     [
         (GwpProvenance.VERIFIED_EPD.value, _l("Third-party verified EPD")),
+        (
+            GwpProvenance.VERIFIED_EPD_UNREGISTERED.value,
+            _l("Verified EPD, not registered with a programme"),
+        ),
         (GwpProvenance.VERIFIED_LCA.value, _l("Verified LCA")),
         (GwpProvenance.SELF_DECLARED.value, _l("Self-declared calculation")),
         (GwpProvenance.DEFAULT_FACTOR.value, _l("Default factor (GB/T 51366)")),
@@ -155,6 +159,9 @@ class ProductFormBase(Form):
     )
     epd_registration_number = StringField(
         _l("EPD registration number"), validators=[Optional(), Length(max=100)]
+    )
+    epd_verifier = StringField(
+        _l("EPD third-party verifier"), validators=[Optional(), Length(max=200)]
     )
     epd_issue_date = DateField(_l("EPD issue date"), validators=[Optional(), not_in_future])
     epd_valid_until = DateField(_l("EPD valid until"), validators=[Optional()])

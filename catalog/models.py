@@ -20,6 +20,9 @@ class GwpProvenance(StrEnum):
     """Where a GWP figure comes from, best first (GB/T 51366-2019 §6.2.4)."""
 
     VERIFIED_EPD = "verified_epd"
+    # A verifier is named but no programme registration: verified, yet not findable in a
+    # programme's register, so it ranks below a registered EPD.
+    VERIFIED_EPD_UNREGISTERED = "verified_epd_unregistered"
     VERIFIED_LCA = "verified_lca"
     SELF_DECLARED = "self_declared"
     DEFAULT_FACTOR = "default_factor"
@@ -68,6 +71,18 @@ class Category(SQLModel, table=True):
     variant_name_zh: str | None = Field(default=None, max_length=60)
     variant_name_en: str | None = Field(default=None, max_length=60)
     position: int = 0
+    # Where the type comes from (the national catalogue item, a policy text), as the seed
+    # file cites it; and whether this project has its own criteria for it. Without them the
+    # type is certificate-only: it takes certificates issued elsewhere, no application here.
+    source: str = Field(default="", max_length=300)
+    own_criteria: bool = True
+    # Which GWP of an EPD the criteria grade: "gwp" (total) or "gwp-fossil" (openEPD keys).
+    gwp_indicator: str = Field(default="gwp", max_length=20)
+
+    @property
+    def certificate_only(self) -> bool:
+        """Return whether products of this type can only hold certificates issued elsewhere."""
+        return not self.own_criteria
 
     @property
     def allowed_units(self) -> list[str]:
@@ -164,6 +179,10 @@ class Product(SQLModel, table=True):
     epd_registration_number: str = Field(default="", max_length=100)
     epd_issue_date: date | None = None
     epd_valid_until: date | None = None
+    epd_verifier: str = Field(default="", max_length=200)
+    # Which GWP was read from an imported EPD, and under which LCIA method ("" if typed in).
+    gwp_indicator: str = Field(default="", max_length=20)
+    gwp_lcia_method: str = Field(default="", max_length=40)
     status: str = enum_field(ProductStatus, default=ProductStatus.DRAFT, index=True)
     # Summary of the product's current certificate, kept by the certification package through
     # `catalog.services.set_certification_summary` so that catalogue pages need not import it.

@@ -77,6 +77,7 @@ def _product_input(form, indicators) -> ProductInput:
         gwp_provenance=form.gwp_provenance.data,
         epd_programme_operator=form.epd_programme_operator.data or "",
         epd_registration_number=form.epd_registration_number.data or "",
+        epd_verifier=form.epd_verifier.data or "",
         epd_issue_date=form.epd_issue_date.data,
         epd_valid_until=form.epd_valid_until.data,
         indicator_values=values,

@@ -48,6 +48,10 @@ class ProductInput:
     epd_registration_number: str = ""
     epd_issue_date: date | None = None
     epd_valid_until: date | None = None
+    epd_verifier: str = ""
+    # Set by an openEPD import: which GWP was read ("gwp", "gwp-fossil") under which method.
+    gwp_indicator: str = ""
+    gwp_lcia_method: str = ""
     indicator_values: dict[str, float] = field(default_factory=dict)
 
 
@@ -126,13 +130,57 @@ def _check_epd(data: ProductInput, today: date, add) -> None:
         add("epd_issue_date", _("The EPD issue date cannot be in the future."))
     if issued and until and until <= issued:
         add("epd_valid_until", _("The EPD must be valid until a date after its issue date."))
-    if data.gwp_provenance == GwpProvenance.VERIFIED_EPD:
-        required = {
-            "epd_programme_operator": data.epd_programme_operator.strip(),
-            "epd_registration_number": data.epd_registration_number.strip(),
-            "epd_issue_date": issued,
-            "epd_valid_until": until,
-        }
-        for name, value in required.items():
-            if not value:
+    required = {
+        "epd_programme_operator": data.epd_programme_operator.strip(),
+        "epd_registration_number": data.epd_registration_number.strip(),
+        "epd_verifier": data.epd_verifier.strip(),
+        "epd_issue_date": issued,
+        "epd_valid_until": until,
+    }
+    for name in EPD_FIELDS_REQUIRED.get(data.gwp_provenance, ()):
+        if not required[name]:
+            if data.gwp_provenance == GwpProvenance.VERIFIED_LCA:
+                add(name, _("Name the verifier: required when the GWP comes from a verified LCA."))
+            else:
                 add(name, _("Required when the GWP comes from a verified EPD."))
+
+
+# What each EPD provenance must state; the same split as `epd_provenance` reads from a document.
+EPD_FIELDS_REQUIRED = {
+    GwpProvenance.VERIFIED_EPD: (
+        "epd_programme_operator",
+        "epd_registration_number",
+        "epd_verifier",
+        "epd_issue_date",
+        "epd_valid_until",
+    ),
+    GwpProvenance.VERIFIED_EPD_UNREGISTERED: ("epd_verifier", "epd_issue_date", "epd_valid_until"),
+    GwpProvenance.VERIFIED_LCA: ("epd_verifier",),
+}
+
+# Best first, as GB/T 51366-2019 §6.2.4 ranks verified data above self-declared and defaults.
+PROVENANCE_RANK = (
+    GwpProvenance.VERIFIED_EPD,
+    GwpProvenance.VERIFIED_EPD_UNREGISTERED,
+    GwpProvenance.VERIFIED_LCA,
+    GwpProvenance.SELF_DECLARED,
+    GwpProvenance.DEFAULT_FACTOR,
+)
+
+
+def weaker_provenance(a: str, b: str) -> str:
+    """Return the lower-ranked of two provenances: a document may claim less than it shows."""
+    return max(a, b, key=PROVENANCE_RANK.index)
+
+
+def epd_provenance(*, verifier: str, registration_number: str) -> GwpProvenance:
+    """Return an EPD's provenance from what it states: verifier and programme registration.
+
+    Verified with a registration: verified EPD; verifier but no registration: verified, not
+    registered; no verifier: self-declared. A missing registration never refuses a document.
+    """
+    if not verifier.strip():
+        return GwpProvenance.SELF_DECLARED
+    if registration_number.strip():
+        return GwpProvenance.VERIFIED_EPD
+    return GwpProvenance.VERIFIED_EPD_UNREGISTERED

@@ -38,6 +38,7 @@ EDITABLE_FIELDS = (
     "epd_registration_number",
     "epd_issue_date",
     "epd_valid_until",
+    "epd_verifier",
 )
 
 
@@ -123,6 +124,10 @@ def create_product(
         manufacturer_id=org_id,
         category_id=category.id,
         status=ProductStatus.DRAFT,
+        # Every figure is the GWP its category grades (total, or fossil for wood and bamboo);
+        # the method is known only when the figure was read from an EPD.
+        gwp_indicator=data.gwp_indicator or category.gwp_indicator,
+        gwp_lcia_method=data.gwp_lcia_method,
         **{name: getattr(data, name) for name in EDITABLE_FIELDS},
     )
     session.add(product)
@@ -141,6 +146,8 @@ def update_product(
     category = get_category(session=session, category_id=product.category_id)
     complete = product.status == ProductStatus.PUBLISHED
     _validate(actor, category, data, session=session, complete=complete)
+    if data.gwp_a1a3 != product.gwp_a1a3:
+        product.gwp_lcia_method = ""  # a figure typed over the EPD's is no longer read from it
     for name in EDITABLE_FIELDS:
         setattr(product, name, getattr(data, name))
     product.updated_at = utcnow()

@@ -57,9 +57,16 @@ def _upsert(model, where: dict, values: dict, *, session: Session, keep: tuple[s
 ADMIN_MANAGED_CATEGORY_FIELDS = ("name_zh", "name_en", "declared_unit", "procurement_class")
 
 
+def category_source(item: dict, sources: dict) -> str:
+    """Return a category's cited source as one line: the source's short title and the item."""
+    source = sources[item["source"]["ref"]]
+    return f"{source['short']} — {item['source']['item']}"
+
+
 def load_categories(*, session: Session) -> int:
-    """Create the ten categories, or update the seed-managed fields of existing ones."""
-    data = _read("categories.toml")["category"]
+    """Create the categories, or update the seed-managed fields of existing ones."""
+    file = _read("categories.toml")
+    data = file["category"]
     for position, item in enumerate(data):
         category = _upsert(
             Category,
@@ -78,6 +85,9 @@ def load_categories(*, session: Session) -> int:
                 "variant_name_zh": item.get("variant_name_zh"),
                 "variant_name_en": item.get("variant_name_en"),
                 "position": position,
+                "source": category_source(item, file["source"]),
+                "own_criteria": item.get("own_criteria", True),
+                "gwp_indicator": item.get("gwp_indicator", "gwp"),
             },
             keep=ADMIN_MANAGED_CATEGORY_FIELDS,
             session=session,
@@ -186,6 +196,7 @@ def _product(org: Organisation, plants: dict, item: dict, categories, *, session
         gwp_provenance=item["gwp_provenance"],
         epd_programme_operator=epd.get("programme_operator", ""),
         epd_registration_number=epd.get("registration_number", ""),
+        epd_verifier=epd.get("verifier", ""),
         epd_issue_date=epd.get("issue_date"),
         epd_valid_until=epd.get("valid_until"),
         indicator_values={k: float(v) for k, v in item.get("indicators", {}).items()},
@@ -197,6 +208,7 @@ def _product(org: Organisation, plants: dict, item: dict, categories, *, session
     published = item.get("status", "published") == ProductStatus.PUBLISHED
     values = dict(vars(data))
     indicator_values = values.pop("indicator_values")
+    values["gwp_indicator"] = category.gwp_indicator
     product = Product(
         manufacturer_id=org.id,
         category_id=category.id,

@@ -3,7 +3,11 @@
 The list of the first procurement agency (buyer@demo.test) mixes certified catalogue products
 with one fired brick bought from an uncertified local works, which is not in the catalogue:
 fired brick is a mandatory-class category, so the compliance panel says the list is not yet
-compliant and names that line. Loading again changes nothing.
+compliant and names that line. It also holds what a hospital building really buys besides
+the structure (windows, waterproofing, paints, pipes, insulation, sealants, ceilings, floors,
+taps, lighting, fresh air): optional-class types bought from suppliers without a certificate
+here, so the panel shows the 40 % optional-type rule over a realistic set of types.
+Loading again changes nothing; a material line missing from an older list is added.
 """
 
 from dataclasses import dataclass
@@ -51,9 +55,26 @@ LINES = (
     DemoLine("ceramic-tile", "800×800 mm 抛光砖", "9600", "78"),
     DemoLine("gypsum", "12 mm 耐水纸面石膏板", "14500", "24"),
     DemoLine("sanitary-ceramic", "蹲便器 6.0 L", "6.5", "14000"),
+    DemoLine("wood-bamboo", "重组竹地板", "85", "5200"),
 )
-# Bought from a local works without a certificate: the line that keeps the list from complying.
-MATERIAL = ("fired-brick", "烧结页岩多孔砖 MU10 240×115×90 mm", "某县兴旺页岩砖厂", "380", "285")
+# Not from the catalogue: (category, description, supplier, quantity in the category's
+# declared unit, unit price). The fired brick from a local works (mandatory class) keeps the
+# list from complying; the others are the optional-class types of a hospital's fit-out.
+MATERIALS = (
+    ("fired-brick", "烧结页岩多孔砖 MU10 240×115×90 mm", "某县兴旺页岩砖厂", "380", "285"),
+    ("window-door", "断桥铝合金节能外窗（含五金配件）", "黔南某门窗有限公司", "6800", "980"),
+    ("waterproof-membrane", "SBS 改性沥青防水卷材 4 mm", "某防水材料有限公司", "21000", "42"),
+    ("waterproof-coating", "单组分聚氨酯防水涂料", "某防水材料有限公司", "38", "16500"),
+    ("wall-paint", "抗菌水性内墙涂料", "某涂料有限公司", "62", "14000"),
+    ("plastic-pipe", "PP-R 给水管及管件", "某管业有限公司", "46", "18500"),
+    ("insulation-system", "岩棉板外墙外保温系统", "某节能材料有限公司", "2100", "720"),
+    ("sealant", "硅酮耐候密封胶", "某新材料有限公司", "9", "32000"),
+    ("ceiling-system", "铝合金扣板吊顶系统", "某装饰材料有限公司", "12500", "165"),
+    ("resin-flooring", "环氧自流平地坪（手术部、检验科）", "某地坪工程有限公司", "5200", "95"),
+    ("tap", "感应式洗手水嘴", "某卫浴有限公司", "420", "680"),
+    ("led-lighting", "LED 洁净平板灯", "某照明有限公司", "3600", "210"),
+    ("fresh-air-system", "新风净化机组", "某环境设备有限公司", "24", "38000"),
+)
 
 
 def _buyer(*, session: Session) -> User | None:
@@ -107,8 +128,14 @@ def load_demo_procurement(*, session: Session, today: date) -> dict[str, int]:
     project, created = _project(buyer, session=session)
     counts["projects"] += created
     item = _list(buyer, project, session=session)
-    if session.exec(select(ListLine.id).where(ListLine.list_id == item.id)).first():
-        return counts
+    if not session.exec(select(ListLine.id).where(ListLine.list_id == item.id)).first():
+        counts["lines"] += _add_products(buyer, item, today, session=session)
+    counts["lines"] += _add_materials(buyer, item, session=session)
+    return counts
+
+
+def _add_products(buyer: User, item: ProcurementList, today: date, *, session: Session) -> int:
+    added = 0
     for wanted in LINES:
         product = _certified_product(wanted, today, session=session)
         if product is None:
@@ -122,14 +149,18 @@ def load_demo_procurement(*, session: Session, today: date) -> dict[str, int]:
             unit_price=wanted.unit_price,
             today=today,
         )
-        counts["lines"] += 1
-    code, description, supplier, quantity, price = MATERIAL
-    category = session.exec(select(Category).where(Category.code == code)).one()
-    add_material_line(
-        session=session,
-        actor=buyer,
-        list_id=item.id,
-        data=MaterialInput(category.id, description, supplier, Decimal(quantity), Decimal(price)),
-    )
-    counts["lines"] += 1
-    return counts
+        added += 1
+    return added
+
+
+def _add_materials(buyer: User, item: ProcurementList, *, session: Session) -> int:
+    there = set(session.exec(select(ListLine.description).where(ListLine.list_id == item.id)).all())
+    added = 0
+    for code, description, supplier, quantity, price in MATERIALS:
+        if description in there:
+            continue
+        category = session.exec(select(Category).where(Category.code == code)).one()
+        data = MaterialInput(category.id, description, supplier, Decimal(quantity), Decimal(price))
+        add_material_line(session=session, actor=buyer, list_id=item.id, data=data)
+        added += 1
+    return added

@@ -102,6 +102,7 @@ def cement_input(plant: Plant, **overrides) -> ProductInput:
         "gwp_provenance": GwpProvenance.VERIFIED_EPD,
         "epd_programme_operator": "西南绿色建材 EPD 注册平台",
         "epd_registration_number": "EPD-GZ-2025-0001",
+        "epd_verifier": "黔东第三方核查中心",
         "epd_issue_date": date(2025, 3, 1),
         "epd_valid_until": date(2030, 2, 28),
         "indicator_values": dict(CEMENT_VALUES),

@@ -9,9 +9,12 @@ from typing import Any
 import pydantic
 from flask_babel import gettext as _
 from openepd.model.epd import Epd
-from openepd.model.lcia import Measurement
 
+from catalog.models import GwpProvenance
 from catalog.openepd import EXT_KEY, GWP_UNIT
+from catalog.openepd.gwp import GWP_FOSSIL, pick_gwp, stored_method
+from catalog.openepd.messages import readable_error
+from catalog.openepd.provenance import document_provenance, named_verifier
 from catalog.units import (
     conversion_factor,
     dimension_name,
@@ -35,14 +38,25 @@ class ImportedProduct:
     gwp_a1a3: float
     epd_programme_operator: str
     epd_registration_number: str
-    epd_issue_date: date
-    epd_valid_until: date
+    epd_issue_date: date | None
+    epd_valid_until: date | None
+    epd_verifier: str
+    gwp_provenance: str
+    gwp_indicator: str
+    gwp_lcia_method: str
+
+
+# Provenances that rest on an EPD document: its issue and expiry dates are required.
+EPD_PROVENANCES = (GwpProvenance.VERIFIED_EPD, GwpProvenance.VERIFIED_EPD_UNREGISTERED)
 
 
 def import_openepd(
-    raw: bytes, *, category_units: list[str]
+    raw: bytes, *, category_units: list[str], today: date, gwp_indicator: str = "gwp"
 ) -> tuple[ImportedProduct | None, list[str]]:
-    """Read an openEPD file; return (product, []) or (None, every problem found)."""
+    """Read an openEPD file; return (product, []) or (None, every problem found).
+
+    `gwp_indicator` is the GWP the category's criteria grade ("gwp" or "gwp-fossil").
+    """
     problems: list[str] = []
     data = _load_json(raw, problems)
     if data is None:
@@ -55,12 +69,17 @@ def import_openepd(
     name = (epd.product_name or "").strip()
     if not name and "product_name" not in invalid:
         problems.append(_("The product name (product_name) is missing."))
-    issued, valid_until = _check_dates(epd, invalid, problems)
+    texts = _checked_texts(epd, name, ours, problems)
+    provenance = document_provenance(
+        texts["third_party_verifier"], texts["program_operator_doc_id"], ours
+    )
+    issued, valid_until = _check_dates(
+        epd, invalid, problems, required=provenance in EPD_PROVENANCES, today=today
+    )
     # Our own exports name their category unit: prefer it when a category allows several.
     units = sorted(category_units, key=lambda u: u != ours.get("declared_unit"))
     unit, amount = _check_declared_unit(epd, invalid, units, problems)
-    gwp = _check_gwp(epd, invalid, problems)
-    texts = _checked_texts(epd, name, ours, problems)
+    method, gwp = _check_gwp(epd, invalid, gwp_indicator, problems)
     if problems:
         return None, problems
     return ImportedProduct(
@@ -74,6 +93,10 @@ def import_openepd(
         epd_registration_number=texts["program_operator_doc_id"],
         epd_issue_date=issued,
         epd_valid_until=valid_until,
+        epd_verifier=texts["third_party_verifier"],
+        gwp_provenance=provenance,
+        gwp_indicator=gwp_indicator,
+        gwp_lcia_method=stored_method(method),
     ), []
 
 
@@ -87,6 +110,7 @@ def _checked_texts(epd: Epd, name: str, ours: dict, problems: list[str]) -> dict
         "model_spec": ours.get("model_spec", ""),
         "program_operator.name": (operator.name or "") if operator else "",
         "program_operator_doc_id": epd.program_operator_doc_id or "",
+        "third_party_verifier": named_verifier(epd),
     }
     texts = {key: normalise_text(value) for key, value in texts.items()}
     for key, value in texts.items():
@@ -128,9 +152,7 @@ def _validate(data: dict[str, Any], problems: list[str]) -> tuple[Epd | None, se
         return Epd.model_validate(data), set()
     except pydantic.ValidationError as exc:
         errors = exc.errors()
-    for error in errors:
-        field = ".".join(str(part) for part in error["loc"]) or _("(document)")
-        problems.append(_("Field %(field)s: %(error)s", field=field, error=error["msg"]))
+    problems.extend(readable_error(error) for error in errors)
     invalid = {str(error["loc"][0]) for error in errors if error["loc"]}
     try:
         rest = Epd.model_validate({k: v for k, v in data.items() if k not in invalid})
@@ -140,14 +162,24 @@ def _validate(data: dict[str, Any], problems: list[str]) -> tuple[Epd | None, se
 
 
 def _check_dates(
-    epd: Epd, invalid: set[str], problems: list[str]
+    epd: Epd, invalid: set[str], problems: list[str], *, required: bool, today: date
 ) -> tuple[date | None, date | None]:
     issued = epd.date_of_issue.date() if epd.date_of_issue else None
     valid_until = epd.valid_until.date() if epd.valid_until else None
-    if issued is None and "date_of_issue" not in invalid:
+    if required and issued is None and "date_of_issue" not in invalid:
         problems.append(_("The issue date (date_of_issue) is missing."))
-    if valid_until is None and "valid_until" not in invalid:
+    if required and valid_until is None and "valid_until" not in invalid:
         problems.append(_("The expiry date (valid_until) is missing."))
+    # An expiry before the issue date is reported as that, not as an expired EPD as well.
+    in_order = not (issued and valid_until and valid_until <= issued)
+    if valid_until and in_order and valid_until < today:
+        problems.append(
+            _(
+                "The EPD expired on %(date)s (valid_until): an expired EPD cannot supply new "
+                "data. Ask the programme for the current EPD.",
+                date=valid_until.isoformat(),
+            )
+        )
     if issued and valid_until and valid_until <= issued:
         problems.append(
             _(
@@ -210,21 +242,25 @@ def _check_declared_unit(
     return "", 1.0
 
 
-def _first_gwp_a1a3(epd: Epd) -> Measurement | None:
-    """Return the GWP A1-A3 of the first LCIA method that declares one."""
-    for impact_set in (epd.impacts.root if epd.impacts else {}).values():
-        if impact_set.gwp is not None and impact_set.gwp.A1A2A3 is not None:
-            return impact_set.gwp.A1A2A3
-    return None
-
-
-def _check_gwp(epd: Epd, invalid: set[str], problems: list[str]) -> float:
-    """Return GWP A1-A3 in kgCO2e per the EPD's declared amount."""
-    measurement = _first_gwp_a1a3(epd)
-    if measurement is None:
-        if "impacts" not in invalid:
+def _check_gwp(
+    epd: Epd, invalid: set[str], indicator: str, problems: list[str]
+) -> tuple[str, float]:
+    """Return (LCIA method, graded GWP A1-A3 in kgCO2e per the EPD's declared amount)."""
+    picked = pick_gwp(epd, indicator)
+    if picked is None and "impacts" in invalid:
+        return "", 0.0  # already reported as an invalid field
+    if picked is None:
+        if indicator == GWP_FOSSIL:
+            problems.append(
+                _(
+                    "This category grades fossil GWP, and no fossil GWP for modules A1-A3 "
+                    "(impacts.<method>.gwp-fossil.A1A2A3) was found."
+                )
+            )
+        else:
             problems.append(_("No GWP for modules A1-A3 (impacts.<method>.gwp.A1A2A3) was found."))
-        return 0.0
+        return "", 0.0
+    method, measurement = picked
     mean, unit = measurement.mean, (measurement.unit or "").strip()
     if not math.isfinite(mean) or mean <= 0:
         problems.append(
@@ -235,7 +271,7 @@ def _check_gwp(epd: Epd, invalid: set[str], problems: list[str]) -> float:
             )
         )
     try:
-        return mean * conversion_factor(unit, GWP_UNIT)
+        return method, mean * conversion_factor(unit, GWP_UNIT)
     except ValueError:
         problems.append(
             _(
@@ -244,4 +280,4 @@ def _check_gwp(epd: Epd, invalid: set[str], problems: list[str]) -> float:
                 expected=GWP_UNIT,
             )
         )
-        return 0.0
+        return method, 0.0

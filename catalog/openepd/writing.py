@@ -11,7 +11,7 @@ from catalog.openepd import EXT_KEY, GWP_UNIT
 from catalog.units import to_openepd_unit
 
 EXPORT_LCIA_METHOD = LCIAMethod.UNKNOWN.value
-"""The catalogue does not record the LCIA method behind a GWP, so exports do not claim one."""
+"""Method of a GWP not read from an EPD: the catalogue does not know it, so claims none."""
 CREDIT_CODE_KEY = "CN-USCC"
 """alt_ids key of the unified social credit code (统一社会信用代码)."""
 _DESCRIPTION_MAX = 2000  # openEPD product_description limit
@@ -39,6 +39,9 @@ class ExportProduct:
     epd_issue_date: date | None
     epd_valid_until: date | None
     category_code: str
+    epd_verifier: str = ""
+    gwp_indicator: str = "gwp"
+    gwp_lcia_method: str = ""
 
 
 def export_openepd(product: ExportProduct) -> dict[str, Any]:
@@ -59,8 +62,13 @@ def export_openepd(product: ExportProduct) -> dict[str, Any]:
             product.manufacturer_credit_code,
         ),
         "declared_unit": {"qty": qty, "unit": unit},
+        # The figure is the GWP its category grades (total or fossil), under its method.
         "impacts": {
-            EXPORT_LCIA_METHOD: {"gwp": {"A1A2A3": {"mean": product.gwp_a1a3, "unit": GWP_UNIT}}}
+            product.gwp_lcia_method or EXPORT_LCIA_METHOD: {
+                product.gwp_indicator or "gwp": {
+                    "A1A2A3": {"mean": product.gwp_a1a3, "unit": GWP_UNIT}
+                }
+            }
         },
         "ext": {
             EXT_KEY: {
@@ -78,6 +86,8 @@ def export_openepd(product: ExportProduct) -> dict[str, Any]:
         doc["plants"] = [plant]
     if product.epd_programme_operator:
         doc["program_operator"] = {"name": product.epd_programme_operator}
+    if product.epd_verifier:
+        doc["third_party_verifier"] = {"name": product.epd_verifier}
     if product.epd_registration_number:
         doc["program_operator_doc_id"] = product.epd_registration_number
     if product.epd_issue_date:

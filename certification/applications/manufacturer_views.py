@@ -14,6 +14,7 @@ from certification.applications.forms import AnswerForm, ApplyForm, ChangeForm, 
 from certification.applications.page import load_application_page, load_preview_page
 from certification.applications.queries import manufacturer_applications
 from certification.applications.services import (
+    certificate_only_refusal,
     certification_bodies,
     create_application,
     open_application,
@@ -48,6 +49,12 @@ def apply(product_id: int):
         product = own_product(session=db, actor=current_user, product_id=product_id)
     except NotFound:
         abort(404)
+    if refusal := certificate_only_refusal(product, session=db):
+        # Said before any form: nothing can be applied for, whatever is posted.
+        status = 409 if request.method == "POST" else 200
+        return render_template(
+            "certification/apply_refused.html", product=product, refusal=refusal
+        ), status
     form = ApplyForm()
     form.body_id.choices = select_choices(
         (b.id, localized(b)) for b in certification_bodies(session=db)

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.notifications import notify_organisation
-from catalog.models import Product
+from catalog.models import Category, Product
 from catalog.services import own_product
 from certification.certificates.lifecycle import check_follow_up
 from certification.certificates.queries import holder_certificate
@@ -17,6 +17,7 @@ from certification.criteria.store import active_criteria
 from certification.models import Application, ApplicationKind, ApplicationState
 from certification.states import APPLICATIONS, FINAL_STATES, apply_move
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
+from greenbm.i18n import localized
 
 S = ApplicationState
 
@@ -53,6 +54,19 @@ def get_application(
     return application
 
 
+def certificate_only_refusal(product: Product, *, session: Session) -> str | None:
+    """Return why the product cannot be certified here (a certificate-only type), or None."""
+    category = session.get(Category, product.category_id)
+    if not category.certificate_only:
+        return None
+    return _(
+        "%(category)s is a certificate-only type: this project has no criteria for it, so it "
+        "cannot be certified here. Its products take certificates issued by other "
+        "certification bodies.",
+        category=localized(category),
+    )
+
+
 def open_application(product_id: int, *, session: Session) -> Application | None:
     """Return the product's application that is not decided yet, if there is one."""
     return session.exec(
@@ -74,6 +88,8 @@ def create_application(
 ) -> Application:
     """Open a draft application for the actor's product with a certification body."""
     product = own_product(session=session, actor=actor, product_id=product_id)
+    if refusal := certificate_only_refusal(product, session=session):
+        raise Invalid({"product_id": [refusal]})
     if kind != ApplicationKind.INITIAL:
         # Renewal and change continue a certificate the actor holds, for the same product.
         certificate = holder_certificate(actor, certificate_id or 0, session=session)

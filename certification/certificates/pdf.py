@@ -49,6 +49,10 @@ STAR_WORDS = {1: ("一星级", "One star"), 2: ("二星级", "Two stars"), 3: ("
 # Same wording as the catalogue's product pages (templates/_macros/product.html and its zh_CN).
 PROVENANCE_LABELS = {
     "verified_epd": ("经第三方验证的环境产品声明（EPD）", "Third-party verified EPD"),
+    "verified_epd_unregistered": (
+        "经第三方验证、未在项目运营方注册的环境产品声明（EPD）",
+        "Verified EPD, not registered with a programme",
+    ),
     "verified_lca": ("经验证的生命周期评价（LCA）", "Verified LCA"),
     "self_declared": ("企业自行核算", "Self-declared calculation"),
     "default_factor": ("缺省排放因子（GB/T 51366）", "Default factor (GB/T 51366)"),

@@ -32,6 +32,7 @@ from greenbm.errors import NotFound
 from greenbm.paths import SEEDS_DIR
 from tests import factories
 from tests.admin.criteria_files import cement_2026_2
+from tests.material_data import certificate_only_codes
 
 SHIPPED_CATEGORIES = len(tomllib.loads((SEEDS_DIR / "categories.toml").read_text())["category"])
 SHIPPED_VERSIONS = len(list(SHIPPED_CRITERIA_DIR.glob("*.toml")))
@@ -62,7 +63,9 @@ def test_console_counts_count_every_row(session, firms):
         "audit_entries": 7,
         "plants_awaiting": 0,
     }
-    assert (SHIPPED_CATEGORIES, SHIPPED_VERSIONS) == (10, 10)
+    # Ten types with criteria here, one version each; the others are certificate-only.
+    assert 10 + len(certificate_only_codes()) == SHIPPED_CATEGORIES
+    assert SHIPPED_VERSIONS == 10
 
 
 def test_organisation_page_is_newest_first_and_paginates(session, firms):
@@ -162,8 +165,10 @@ def test_categories_with_usage_counts_products_and_names_the_version_in_force(se
     by_code = {row.category.code: row for row in rows}
     assert by_code["cement"].products == 3
     assert by_code["lime"].products == 0
-    assert {row.in_force.version for row in rows} == {"2026.1"}
-    assert all(row.in_force.category_id == row.category.id for row in rows)
+    with_criteria = [row for row in rows if not row.category.certificate_only]
+    assert {row.in_force.version for row in with_criteria} == {"2026.1"}
+    assert all(row.in_force.category_id == row.category.id for row in with_criteria)
+    assert all(row.in_force is None for row in rows if row.category.certificate_only)
     positions = [(row.category.position, row.category.id) for row in rows]
     assert positions == sorted(positions)
 

@@ -337,6 +337,7 @@ PRODUCT_FORMS = {
         "gwp_provenance": "verified_epd",
         "epd_programme_operator": "西南绿色建材 EPD 注册平台",
         "epd_registration_number": "EPD-GZ-2025-0001",
+        "epd_verifier": "黔东第三方核查中心",
         "epd_issue_date": "2025-03-01",
         "epd_valid_until": "2030-02-28",
         "ind_clinker_energy": "104",
@@ -483,6 +484,27 @@ PRODUCT_CASES = [
         {"epd_registration_number": ""},
         "epd_registration_number",
         VERIFIED_EPD_REQUIRED,
+    ),
+    (
+        "verified EPD without verifier",
+        "cement",
+        {"epd_verifier": ""},
+        "epd_verifier",
+        VERIFIED_EPD_REQUIRED,
+    ),
+    (
+        "verified EPD, not registered, without verifier",
+        "cement",
+        {"gwp_provenance": "verified_epd_unregistered", "epd_verifier": ""},
+        "epd_verifier",
+        VERIFIED_EPD_REQUIRED,
+    ),
+    (
+        "verified LCA without verifier",
+        "cement",
+        {"gwp_provenance": "verified_lca", "epd_verifier": ""},
+        "epd_verifier",
+        "Name the verifier: required when the GWP comes from a verified LCA.",
     ),
     (
         "verified EPD without dates",
@@ -854,7 +876,7 @@ def test_import_of_a_valid_file_creates_a_draft(maker, session):
     assert response.status_code == 302
     product = session.exec(select(Product)).one()
     assert response.headers["Location"] == f"/manufacturer/products/{product.id}/edit"
-    assert product.gwp_a1a3 == pytest.approx(680.0)
+    assert product.gwp_a1a3 == pytest.approx(684.2)  # EF 3.1 preferred to IPCC AR5 (680)
     assert (product.declared_unit, product.status, product.plant_id) == (
         "t",
         ProductStatus.DRAFT,
@@ -869,7 +891,7 @@ def test_import_of_a_valid_file_creates_a_draft(maker, session):
     )
     assert count(session, ProductIndicatorValue) == 0
     page = maker.client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Imported as a draft." in page and 'value="680' in page
+    assert "Imported as a draft." in page and 'value="684.2' in page
 
 
 @pytest.mark.parametrize(
@@ -907,7 +929,8 @@ def _cement_doc(change) -> bytes:
 
 
 def _gwp(doc: dict) -> dict:
-    return doc["impacts"]["IPCC AR5"]["gwp"]["A1A2A3"]
+    """Return the GWP the importer reads: EF 3.1 (EN 15804+A2) is preferred to IPCC AR5."""
+    return doc["impacts"]["EF 3.1"]["gwp"]["A1A2A3"]
 
 
 IMPORT_PROBLEMS = [

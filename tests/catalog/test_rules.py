@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.rules import CategorySpec, IndicatorSpec, ProductInput, check_product
+from catalog.models import GwpProvenance
+from catalog.rules import (
+    PROVENANCE_RANK,
+    CategorySpec,
+    IndicatorSpec,
+    ProductInput,
+    check_product,
+    epd_provenance,
+    weaker_provenance,
+)
 
 TODAY = date(2026, 11, 24)
 CEMENT = CategorySpec(
@@ -30,6 +39,7 @@ GOOD = ProductInput(
     gwp_provenance="verified_epd",
     epd_programme_operator="EPD 平台",
     epd_registration_number="EPD-1",
+    epd_verifier="黔东核查中心",
     epd_issue_date=date(2025, 1, 1),
     epd_valid_until=date(2029, 12, 31),
     indicator_values={"clinker_energy": 104.0, "solid_waste_content": 20.0},
@@ -148,3 +158,44 @@ def test_epd_dates_must_run_forwards(issue, days):
     product = replace(GOOD, epd_issue_date=issue, epd_valid_until=until)
     errors = check_product(CEMENT, product, today=TODAY, complete=True)
     assert ("epd_valid_until" in errors) == (until <= issue)
+
+
+# --- provenance of an EPD ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("verifier", "registration", "provenance"),
+    [
+        ("黔东核查中心", "EPD-1", GwpProvenance.VERIFIED_EPD),
+        ("黔东核查中心", "", GwpProvenance.VERIFIED_EPD_UNREGISTERED),
+        ("黔东核查中心", "   ", GwpProvenance.VERIFIED_EPD_UNREGISTERED),
+        ("", "EPD-1", GwpProvenance.SELF_DECLARED),
+        (" ", "", GwpProvenance.SELF_DECLARED),
+    ],
+)
+def test_epd_provenance_follows_verifier_and_registration(verifier, registration, provenance):
+    assert epd_provenance(verifier=verifier, registration_number=registration) == provenance
+
+
+@pytest.mark.parametrize(
+    ("provenance", "missing"),
+    [
+        ("verified_epd", {"epd_verifier", "epd_registration_number"}),
+        ("verified_epd_unregistered", {"epd_verifier"}),
+        ("verified_lca", {"epd_verifier"}),
+        ("self_declared", set()),
+        ("default_factor", set()),
+    ],
+)
+def test_what_each_provenance_must_state(provenance, missing):
+    data = replace(GOOD, gwp_provenance=provenance, epd_verifier="", epd_registration_number="")
+    errors = check_product(CEMENT, data, today=TODAY, complete=True)
+    assert set(errors) == missing
+
+
+@given(st.sampled_from(list(GwpProvenance)), st.sampled_from(list(GwpProvenance)))
+def test_a_claim_never_raises_the_provenance(shown, claimed):
+    result = weaker_provenance(shown, claimed)
+    assert result in (shown, claimed)
+    assert PROVENANCE_RANK.index(result) >= PROVENANCE_RANK.index(shown)
+    assert PROVENANCE_RANK.index(result) >= PROVENANCE_RANK.index(claimed)

@@ -90,6 +90,7 @@ def fill_cement_product(page: Page, gwp: str) -> None:
     label(page, "Source of the GWP figure").select_option(label="Third-party verified EPD")
     label(page, "EPD programme operator").fill("西南绿色建材 EPD 注册平台")
     label(page, "EPD registration number").fill("EPD-GZ-2025-0042")
+    label(page, "EPD third-party verifier").fill("黔东第三方核查中心")
     label(page, "EPD issue date").fill("2025-03-01")
     label(page, "EPD valid until").fill("2030-02-28")
     label(page, "Clinker comprehensive energy consumption").fill("101.5")

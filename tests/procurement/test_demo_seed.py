@@ -12,7 +12,7 @@ from procurement.report import list_report
 from procurement.rules import LineStatus, ReasonCode
 from seeds.certification_demo import load_demo_certificates
 from seeds.loader import load_demo
-from seeds.procurement_demo import LINES, MATERIAL, PROJECT, load_demo_procurement
+from seeds.procurement_demo import LINES, MATERIALS, PROJECT, load_demo_procurement
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def seeded(session, tmp_path):
     load_demo_certificates(str(tmp_path), today=today, session=session)
     counts = load_demo_procurement(today=today, session=session)
     session.commit()
-    assert counts == {"projects": 1, "lines": len(LINES) + 1}
+    assert counts == {"projects": 1, "lines": len(LINES) + len(MATERIALS)}
     return session
 
 
@@ -39,7 +39,7 @@ def _snapshot(session) -> list[tuple]:
     )
 
 
-def test_the_demo_list_is_not_compliant_because_of_the_uncertified_brick(seeded):
+def test_the_demo_list_fails_on_the_brick_and_on_the_optional_types_of_a_hospital(seeded):
     session = seeded
     buyer = session.exec(select(User).where(User.email == "buyer@demo.test")).one()
     project = session.exec(select(Project)).one()
@@ -51,13 +51,15 @@ def test_the_demo_list_is_not_compliant_because_of_the_uncertified_brick(seeded)
     assert [p.name_zh for p in products] == [wanted.name for wanted in LINES]
     assert len({row.category.code for row in report.rows}) == len(report.rows)
     statuses = [row.status for row in report.rows]
-    assert statuses == [LineStatus.GREEN] * len(LINES) + [LineStatus.OFF_CATALOGUE]
+    assert statuses == [LineStatus.GREEN] * len(LINES) + [LineStatus.OFF_CATALOGUE] * len(MATERIALS)
     c = report.compliance
     assert not c.compliant
     failing = [r for r in c.reasons if r.failing]
-    assert len(failing) == 1 and failing[0].code == ReasonCode.MANDATORY_LINE
-    assert failing[0].params["label"] == MATERIAL[1]
-    assert c.optional.compliant and c.optional.used == 2
+    assert [r.code for r in failing] == [ReasonCode.MANDATORY_LINE, ReasonCode.OPTIONAL_SHORT]
+    assert failing[0].params["label"] == MATERIALS[0][1]
+    # Gypsum, sanitary ceramics and wood are certified here; the twelve fit-out types are not.
+    assert (c.optional.used, c.optional.covered) == (15, 3)
+    assert c.optional.required == 6
     assert 0 < c.value.share < 1
     assert c.carbon.total.saved_t > 0
 

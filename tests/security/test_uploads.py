@@ -5,6 +5,7 @@ import http.server
 import io
 import threading
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -355,7 +356,7 @@ def test_xml_entities_in_a_workbook_are_not_expanded():
 )
 def test_hostile_openepd_files_are_refused_with_a_message(app, raw, message):
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        product, problems = import_openepd(raw, category_units=["t"])
+        product, problems = import_openepd(raw, category_units=["t"], today=date.today())
     assert product is None
     assert problems[0].startswith(message)
 
