@@ -24,6 +24,10 @@ class AuditAction(StrEnum):
     CRITERIA_UPLOADED = "criteria.uploaded"
     CRITERIA_ACTIVATED = "criteria.activated"
     PLANT_CONFIRMED = "plant.confirmed"
+    PLANT_REPORT_FILED = "plant_report.filed"
+    PLANT_REPORT_CONFIRMED = "plant_report.confirmed"
+    PLANT_REPORT_RETURNED = "plant_report.returned"
+    PROVINCIAL_FIGURE_ENTERED = "provincial_figure.entered"
 
 
 class AuditEntry(SQLModel, table=True):
