@@ -94,7 +94,7 @@ def check_report(data: ReportInput, spec: ReportData, today: date) -> dict[str, 
         errors["raw_meal_limestone_t"] = [_("Limestone must not be negative.")]
     if not data.evidence.strip() or len(data.evidence) > MAX_EVIDENCE:
         errors["evidence"] = [
-            _("Name the evidence (e.g. the energy audit or statistics form), at most 500 characters.")
+            _("Name the evidence (an energy audit, a statistics form), at most 500 characters.")
         ]
     if not data.products:
         errors["products"] = [_("Add at least one product line.")]

@@ -46,10 +46,18 @@ def report_workbook(view: ReportView | None = None, year: int | None = None) -> 
         "raw_meal_limestone_t": "limestone in cement raw meal, t (blank: none) / 生料石灰石用量",
         "evidence": "evidence: audit, statistics form... / 证明材料",
     }
-    products = [[p.industry, p.capacity, p.production, p.energy] for p in view.products] if view else []
-    wastes = [[w.kind, w.tonnes, "yes" if w.in_raw_meal else "no"] for w in view.wastes] if view else []
+    products = (
+        [[p.industry, p.capacity, p.production, p.energy] for p in view.products] if view else []
+    )
+    wastes = (
+        [[w.kind, w.tonnes, "yes" if w.in_raw_meal else "no"] for w in view.wastes] if view else []
+    )
     return xlsx_bytes(
-        Sheet("report", [[n, values[n], help_text[n]] for n in FIELDS], header=("field", "value", "help")),
+        Sheet(
+            "report",
+            [[n, values[n], help_text[n]] for n in FIELDS],
+            header=("field", "value", "help"),
+        ),
         Sheet("products", products, header=PRODUCT_HEADER),
         Sheet("wastes", wastes, header=WASTE_HEADER),
         _codes_sheet(),
@@ -101,7 +109,9 @@ def _open(data: bytes):
     except Invalid:
         raise
     except Exception as exc:  # any damage openpyxl or zipfile reports: one answer for all
-        raise _refuse(_("The file is not a readable XLSX workbook: save it again as .xlsx.")) from exc
+        raise _refuse(
+            _("The file is not a readable XLSX workbook: save it again as .xlsx.")
+        ) from exc
 
 
 def read_report_workbook(data: bytes) -> ReportInput:
@@ -131,10 +141,12 @@ def read_report_workbook(data: bytes) -> ReportInput:
     finally:
         workbook.close()
     year = _number(fields.get("year"), _("The year"))
+    if not year.is_integer():
+        raise _refuse(_("The year must be a whole number, such as 2025."))
     return ReportInput(
         year=int(year),
-        fuel_tce=_number(fields.get("fuel_tce"), _("Fuels")) or 0.0,
-        substitute_fuel_tce=_number(fields.get("substitute_fuel_tce"), _("Substitute fuels")) or 0.0,
+        fuel_tce=_number(fields.get("fuel_tce"), _("Fuels")),
+        substitute_fuel_tce=_number(fields.get("substitute_fuel_tce"), _("Substitute fuels")),
         raw_meal_limestone_t=_number(
             fields.get("raw_meal_limestone_t"), _("Limestone in raw meal"), optional=True
         ),
