@@ -84,7 +84,8 @@ def plant(
         session.add(
             PlantReportProduct(
                 report_id=report.id,
-                industry="clinker",
+                # A grinding mill reports cement, not clinker.
+                industry="clinker" if kind == "clinker" else "cement",
                 capacity=report_capacity,
                 production=report_capacity,
                 energy=value,
