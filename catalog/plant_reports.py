@@ -34,7 +34,7 @@ class ReportView:
     wastes: list[PlantReportWaste]
 
 
-def _with_lines(session: Session, reports: list[PlantReport]) -> list[ReportView]:
+def _with_lines(reports: list[PlantReport], *, session: Session) -> list[ReportView]:
     ids = [r.id for r in reports]
     products: dict[int, list[PlantReportProduct]] = {}
     wastes: dict[int, list[PlantReportWaste]] = {}
@@ -60,7 +60,7 @@ def plant_reports(*, session: Session, plant_id: int) -> list[ReportView]:
         .where(PlantReport.plant_id == plant_id)
         .order_by(PlantReport.year.desc(), PlantReport.version.desc())
     ).all()
-    return _with_lines(session, list(reports))
+    return _with_lines(list(reports), session=session)
 
 
 def file_report(
@@ -93,12 +93,12 @@ def file_report(
     session.flush()
     session.add_all(PlantReportProduct(report_id=report.id, **vars(p)) for p in data.products)
     session.add_all(PlantReportWaste(report_id=report.id, **vars(w)) for w in data.wastes)
-    _audit(session, actor, AuditAction.PLANT_REPORT_FILED, report, plant, {})
+    _audit(actor, AuditAction.PLANT_REPORT_FILED, report, plant, {}, session=session)
     session.flush()
     return report
 
 
-def _audit(session, actor, action, report: PlantReport, plant: Plant, detail: dict) -> None:
+def _audit(actor, action, report: PlantReport, plant: Plant, detail: dict, *, session) -> None:
     record_audit(
         session=session,
         actor=actor,
@@ -111,7 +111,7 @@ def _audit(session, actor, action, report: PlantReport, plant: Plant, detail: di
     )
 
 
-def _pending(session: Session, actor: User, report_id: int) -> tuple[PlantReport, Plant]:
+def _pending(actor: User, report_id: int, *, session: Session) -> tuple[PlantReport, Plant]:
     if actor is None or actor.role not in CONFIRMING_ROLES or actor.disabled:
         raise NotAllowed()
     report = session.get(PlantReport, report_id)
@@ -124,7 +124,7 @@ def _pending(session: Session, actor: User, report_id: int) -> tuple[PlantReport
 
 def confirm_report(*, session: Session, actor: User, report_id: int) -> PlantReport:
     """Confirm a submitted report: it counts from now on, in place of any earlier version."""
-    report, plant = _pending(session, actor, report_id)
+    report, plant = _pending(actor, report_id, session=session)
     for old in session.exec(
         select(PlantReport).where(
             PlantReport.plant_id == report.plant_id,
@@ -135,21 +135,23 @@ def confirm_report(*, session: Session, actor: User, report_id: int) -> PlantRep
         old.status = ReportStatus.SUPERSEDED
     report.status = ReportStatus.CONFIRMED
     report.decided_by_id, report.decided_at = actor.id, utcnow()
-    _audit(session, actor, AuditAction.PLANT_REPORT_CONFIRMED, report, plant, {})
+    _audit(actor, AuditAction.PLANT_REPORT_CONFIRMED, report, plant, {}, session=session)
     session.flush()
     return report
 
 
 def return_report(*, session: Session, actor: User, report_id: int, reason: str) -> PlantReport:
     """Return a submitted report to its manufacturer with the reason; it counts for nothing."""
-    report, plant = _pending(session, actor, report_id)
+    report, plant = _pending(actor, report_id, session=session)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid({"reason": [_("Say why the report is returned.")]})
     report.status = ReportStatus.RETURNED
     report.decided_by_id, report.decided_at = actor.id, utcnow()
     report.decision_reason = reason[:2000]
-    _audit(session, actor, AuditAction.PLANT_REPORT_RETURNED, report, plant, {"reason": reason})
+    _audit(
+        actor, AuditAction.PLANT_REPORT_RETURNED, report, plant, {"reason": reason}, session=session
+    )
     session.flush()
     return report
 
@@ -178,6 +180,6 @@ def reports_awaiting_decision(*, session: Session, page: int, per_page: int) -> 
         .where(PlantReport.status == ReportStatus.SUBMITTED)
     )
     found = paginate(query, count, page, per_page, session=session)
-    views = _with_lines(session, [r for r, _p, _n in found.items])
+    views = _with_lines([r for r, _p, _n in found.items], session=session)
     found.items = [QueuedReport(v, p, n) for v, (_r, p, n) in zip(views, found.items, strict=True)]
     return found

@@ -94,7 +94,7 @@ def _report(plant: Plant, item: dict, made: set[str], year: int, step: int) -> t
     return report, lines, wastes
 
 
-def _save(session: Session, report, lines, wastes, status: str, admin: User, reason: str = ""):
+def _save(report, lines, wastes, status: str, admin: User, reason: str = "", *, session: Session):
     report.status = status
     if status != ReportStatus.SUBMITTED:
         report.decided_by_id, report.decided_at, report.decision_reason = admin.id, utcnow(), reason
@@ -124,9 +124,17 @@ def load_demo_reports(plants: list[tuple[dict, Plant, set[str]]], *, session: Se
                 status = ReportStatus.SUBMITTED
             if year == 2025 and RETURNED[0] in plant.name:
                 lines[0].energy = 98.4  # the slip the reviewer caught
-                _save(session, report, lines, wastes, ReportStatus.RETURNED, admin, RETURNED[1])
+                _save(
+                    report,
+                    lines,
+                    wastes,
+                    ReportStatus.RETURNED,
+                    admin,
+                    RETURNED[1],
+                    session=session,
+                )
             else:
-                _save(session, report, lines, wastes, status, admin)
+                _save(report, lines, wastes, status, admin, session=session)
             added += 1
     if added and admin is not None:
         for year, tonnes in zip(YEARS, (1_100_000, 1_150_000, 1_200_000), strict=True):
