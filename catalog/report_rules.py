@@ -58,7 +58,7 @@ def _line_errors(data: ReportInput, spec: ReportData) -> list[str]:
             problems.append(_("Capacity must be greater than 0 and production not negative."))
         elif line.production > line.capacity * 1.2:
             # A line may run above its rating, but not far: a slip of the decimal point.
-            problems.append(_("Production is more than 120 % of the capacity: check the units."))
+            problems.append(_("Production exceeds 1.2 times the capacity: check the units."))
         if industry.energy_unit and line.energy is None and line.production > 0:
             problems.append(_("Give the energy per unit of each line that produced."))
         if line.energy is not None and line.energy <= 0:

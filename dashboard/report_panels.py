@@ -168,7 +168,7 @@ def substitution_panel(ctx: Context) -> Panel:
         [
             _("Year"),
             _("Carbonate raw material replaced in raw meal (%)"),
-            _("Substitute fuels (% of tce)"),
+            _("Substitute fuels, share of tce (%)"),
             _("Phosphogypsum used (t)"),
             _("Phosphogypsum produced (t)"),
             _("Phosphogypsum used, of produced (%)"),
