@@ -9,6 +9,8 @@ from accounts.signals import serve_home
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 manufacturer_bp = Blueprint("manufacturer", __name__, url_prefix="/manufacturer")
+# Annual plant reports waiting for a reviewer's or the administrator's decision.
+reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
 serve_home(Role.MANUFACTURER, "manufacturer.products")
 
 
@@ -25,5 +27,7 @@ from catalog import (  # noqa: E402,F401
     openepd_views,
     plant_views,
     product_views,
+    report_review_views,
+    report_views,
     views,
 )

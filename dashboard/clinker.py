@@ -7,19 +7,21 @@ from sqlmodel import Session, select
 
 from accounts.divisions import DIVISIONS
 from accounts.models import Organisation
-from catalog.models import CapacityKind, Plant, PlantEnergyFigure
+from catalog.models import CapacityKind, Plant
 from catalog.plant_confirmation import confirmed
-from catalog.units import conversion_factor
+from catalog.plant_reports import counted
+from catalog.provincial_figures import entered_figures
+from catalog.report_data import report_data
+from catalog.report_models import PlantReport, PlantReportProduct
 from dashboard.arithmetic import annual_tonnes, share, weighted_mean
 from dashboard.targets import Targets
 
-CLINKER_METRIC = "clinker_energy"
+CLINKER_INDUSTRY = "clinker"
 CLINKER_UNIT = "kgce/t"
-# [official] GB 16780-2021 level 1 for clinker comprehensive energy, which the NDRC's
-# "energy-efficiency benchmark and baseline levels in key industrial fields" (2021) adopts as
-# the benchmark level for cement clinker. The cement criteria's three-star threshold uses the
-# same figure; a test checks that the two agree.
-BENCHMARK_KGCE_PER_T = 100.0
+# [official] The benchmark level for cement clinker, a cited row of seeds/plant_reports.toml
+# (GB 16780-2021 level 1, adopted by the NDRC). The cement criteria's three-star threshold uses
+# the same figure; a test checks that the two agree.
+BENCHMARK_KGCE_PER_T = report_data().industries[CLINKER_INDUSTRY].benchmark
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,33 @@ class YearMean:
     mean: float | None
 
 
+@dataclass(frozen=True)
+class Base:
+    """The base year of the −3 % target and its clinker energy; source "" = confirmed reports."""
+
+    year: int
+    value: float
+    source: str = ""
+
+    def target(self, reduction_target: float) -> float:
+        """Return the clinker energy the reduction target asks for (kgce/t)."""
+        return self.value * (1 - reduction_target)
+
+    def reduction(self, mean: float | None) -> float | None:
+        """Return how far a mean lies below the base-year figure, as a share of it."""
+        return None if mean is None else (self.value - mean) / self.value
+
+
+def clinker_base(*, session: Session, trend: Sequence[YearMean]) -> Base | None:
+    """Return an administrator's cited base (the earliest entered) or the first reported year."""
+    entered = entered_figures(session=session, kind="clinker_base")
+    if entered:
+        row = entered[min(entered)]
+        return Base(row.year, row.value, row.source)
+    first = next((y for y in trend if y.mean is not None), None)
+    return None if first is None else Base(first.year, first.mean)
+
+
 @dataclass
 class ClinkerFigures:
     """Everything the clinker part of the dashboard shows for one year."""
@@ -119,11 +148,12 @@ class ClinkerFigures:
     divisions: list[CapacityTally]
     plants: list[PlantFigure]
     trend: list[YearMean] = field(default_factory=list)
+    base: Base | None = None
 
     @property
     def reduction(self) -> float | None:
         """Return how far the year's mean lies below the base-year figure (share of it)."""
-        return self.targets.reduction(self.province.mean)
+        return None if self.base is None else self.base.reduction(self.province.mean)
 
     @property
     def not_reported(self) -> list[PlantFigure]:
@@ -134,10 +164,6 @@ class ClinkerFigures:
     def awaiting(self) -> list[PlantFigure]:
         """Return the plants that count for nothing until confirmed."""
         return [p for p in self.plants if p.awaiting]
-
-
-def _kgce_per_tonne(value: float, unit: str) -> float:
-    return value if unit == CLINKER_UNIT else value * conversion_factor(unit, CLINKER_UNIT)
 
 
 def clinker_figures(
@@ -156,19 +182,18 @@ def clinker_figures(
     }
     counting = [plant.id for plant, _name, ok in rows if ok]
     figures: dict[int, dict[int, float]] = {}
-    for plant_id, figure_year, value, unit in session.exec(
-        select(
-            PlantEnergyFigure.plant_id,
-            PlantEnergyFigure.year,
-            PlantEnergyFigure.value,
-            PlantEnergyFigure.unit,
-        ).where(
-            PlantEnergyFigure.metric == CLINKER_METRIC,
-            PlantEnergyFigure.plant_id.in_(counting),
-            confirmed(PlantEnergyFigure),
+    # The clinker line of each confirmed annual report (catalog.plant_reports.counted).
+    for plant_id, figure_year, value in session.exec(
+        select(PlantReport.plant_id, PlantReport.year, PlantReportProduct.energy)
+        .join(PlantReportProduct, PlantReportProduct.report_id == PlantReport.id)
+        .where(
+            PlantReportProduct.industry == CLINKER_INDUSTRY,
+            PlantReportProduct.energy.is_not(None),
+            PlantReport.plant_id.in_(counting),
+            counted(),
         )
     ).all():
-        figures.setdefault(figure_year, {})[plant_id] = _kgce_per_tonne(value, unit)
+        figures.setdefault(figure_year, {})[plant_id] = value
     years = sorted(figures)
     if year is None and years:
         year = years[-1]
@@ -182,9 +207,9 @@ def clinker_figures(
     by_division = {code: [p for p in plants if p.division_code == code] for code in DIVISIONS}
     trend = []
     for each in years:
-        counted = [(capacities[i], v) for i, v in figures[each].items() if capacities[i]]
+        weighed = [(capacities[i], v) for i, v in figures[each].items() if capacities[i]]
         trend.append(
-            YearMean(each, len(counted), sum(c for c, _v in counted), weighted_mean(counted))
+            YearMean(each, len(weighed), sum(c for c, _v in weighed), weighted_mean(weighed))
         )
     return ClinkerFigures(
         year=year,
@@ -195,4 +220,5 @@ def clinker_figures(
         divisions=[tally(code, group, BENCHMARK_KGCE_PER_T) for code, group in by_division.items()],
         plants=plants,
         trend=trend,
+        base=clinker_base(session=session, trend=trend),
     )

@@ -94,10 +94,51 @@ def clinker_benchmark(ctx: Context) -> Panel:
     return Panel("clinker-benchmark", title, chart, table, note)
 
 
+def _base_markers(figures, targets) -> list[svg.Marker]:
+    base = figures.base
+    if base is None:
+        return []
+    target = base.target(targets.reduction_target)
+    return [
+        svg.Marker(
+            base.value,
+            _("Base year %(year)s: %(value)s", year=base.year, value=number(base.value)),
+            svg.GREY,
+        ),
+        svg.Marker(
+            target,
+            _(
+                "Target −%(share)s%%: %(value)s",
+                share=percent(targets.reduction_target, 0),
+                value=number(target),
+            ),
+            svg.RED,
+        ),
+    ]
+
+
+def _base_note(figures, targets) -> str:
+    base = figures.base
+    if base is None:
+        return _("No confirmed annual report yet: the base year is unknown.")
+    if base.source:
+        source = _("entered by an administrator; source: %(source)s", source=base.source)
+    else:
+        source = _("the first year of confirmed annual plant reports")
+    return _(
+        "Target: at least %(share)s%% below the base year %(year)s (%(value)s kgce/t, %(source)s).",
+        share=percent(targets.reduction_target, 0),
+        year=base.year,
+        value=number(base.value),
+        source=source,
+    )
+
+
 def clinker_intensity(ctx: Context) -> Panel:
     """The capacity-weighted clinker energy by year against the base year and the target."""
     figures = ctx.clinker
     targets = figures.targets
+    base = figures.base
     title = _("Capacity-weighted clinker energy by year")
     table = Table(
         [
@@ -113,30 +154,13 @@ def clinker_intensity(ctx: Context) -> Panel:
                 str(y.plants),
                 number(y.capacity, 0),
                 number(y.mean),
-                percent(targets.reduction(y.mean)),
+                percent(base.reduction(y.mean) if base else None),
             ]
             for y in figures.trend
         ],
     )
     markers = [
-        svg.Marker(
-            targets.base_value,
-            _(
-                "Base year %(year)s: %(value)s",
-                year=targets.base_year,
-                value=number(targets.base_value),
-            ),
-            svg.GREY,
-        ),
-        svg.Marker(
-            targets.target_value,
-            _(
-                "Target −%(share)s%%: %(value)s",
-                share=percent(targets.reduction_target, 0),
-                value=number(targets.target_value),
-            ),
-            svg.RED,
-        ),
+        *_base_markers(figures, targets),
         svg.Marker(figures.benchmark, _("Benchmark"), svg.GREEN_3),
     ]
     chart = svg_plots.line_chart(
@@ -148,11 +172,4 @@ def clinker_intensity(ctx: Context) -> Panel:
         markers=markers,
         unit=CLINKER_UNIT,
     )
-    note = _(
-        "Target: at least %(share)s%% below the base year %(year)s (%(value)s kgce/t); the "
-        "base-year figure is a setting in seeds/targets.toml.",
-        share=percent(targets.reduction_target, 0),
-        year=targets.base_year,
-        value=number(targets.base_value),
-    )
-    return Panel("clinker-intensity", title, chart, table, note)
+    return Panel("clinker-intensity", title, chart, table, _base_note(figures, targets))

@@ -15,6 +15,14 @@ from dashboard.certified import (
     certified_products,
 )
 from dashboard.clinker import ClinkerFigures, clinker_figures
+from dashboard.provincial import (
+    Line,
+    Substitution,
+    WasteRow,
+    confirmed_lines,
+    confirmed_wastes,
+    substitution,
+)
 from dashboard.targets import Targets
 
 
@@ -51,6 +59,21 @@ class Context:
     def clinker(self) -> ClinkerFigures:
         """Return the clinker figures of the chosen year."""
         return clinker_figures(session=self.session, targets=self.targets, year=self.year)
+
+    @cached_property
+    def report_lines(self) -> list[Line]:
+        """Return the product lines of the confirmed annual plant reports."""
+        return confirmed_lines(session=self.session)
+
+    @cached_property
+    def report_wastes(self) -> list[WasteRow]:
+        """Return the solid wastes of the confirmed annual plant reports."""
+        return confirmed_wastes(session=self.session)
+
+    @cached_property
+    def substitution(self) -> list[Substitution]:
+        """Return each year's raw-material and fuel substitution."""
+        return substitution(session=self.session, wastes=self.report_wastes)
 
     @cached_property
     def certified(self) -> Certified:

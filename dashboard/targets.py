@@ -1,4 +1,8 @@
-"""The plan's targets and base-year figure, from seeds/targets.toml (app config may override)."""
+"""The plan's targets, from seeds/targets.toml (app config may override); no base-year figure.
+
+The base year of the clinker target comes from the confirmed reports or an administrator's
+cited entry (dashboard.clinker.clinker_base), never from a setting.
+"""
 
 import tomllib
 from dataclasses import dataclass, fields
@@ -11,22 +15,11 @@ TARGETS_FILE = SEEDS_DIR / "targets.toml"
 
 @dataclass(frozen=True)
 class Targets:
-    """The clinker targets of the Guizhou plan and the base year they are measured from."""
+    """The clinker targets of the Guizhou plan and the operating days of a kiln."""
 
     benchmark_share_target: float
     reduction_target: float
-    base_year: int
-    base_value: float
     operating_days: int
-
-    @property
-    def target_value(self) -> float:
-        """Return the capacity-weighted clinker energy the reduction target asks for (kgce/t)."""
-        return self.base_value * (1 - self.reduction_target)
-
-    def reduction(self, mean: float | None) -> float | None:
-        """Return how far a mean lies below the base-year figure, as a share of it."""
-        return None if mean is None else (self.base_value - mean) / self.base_value
 
 
 def _check(targets: Targets) -> Targets:
@@ -35,8 +28,6 @@ def _check(targets: Targets) -> Targets:
         problems.append("benchmark_share_target must lie between 0 and 1")
     if not 0 <= targets.reduction_target < 1:
         problems.append("reduction_target must lie between 0 and 1")
-    if targets.base_value <= 0:
-        problems.append("base_value must be greater than 0")
     if not 1 <= targets.operating_days <= 366:
         problems.append("operating_days must lie between 1 and 366")
     if problems:
@@ -57,8 +48,6 @@ def load_targets(overrides: dict | None = None, path: Path = TARGETS_FILE) -> Ta
         Targets(
             benchmark_share_target=float(values["benchmark_share_target"]),
             reduction_target=float(values["reduction_target"]),
-            base_year=int(values["base_year"]),
-            base_value=float(values["base_value"]),
             operating_days=int(values["operating_days"]),
         )
     )

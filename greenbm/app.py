@@ -94,7 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from accounts import bp as accounts_bp
     from admin import bp as admin_bp
     from catalog import bp as catalog_bp
-    from catalog import manufacturer_bp
+    from catalog import manufacturer_bp, reports_bp
     from certification import bp as certification_bp
     from dashboard import bp as dashboard_bp
     from eligibility import bp as eligibility_bp
@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(manufacturer_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(procurement_bp)
     app.register_blueprint(eligibility_bp)

@@ -26,6 +26,10 @@ class AuditAction(StrEnum):
     PLANT_CONFIRMED = "plant.confirmed"
     WEBHOOK_CREATED = "webhook.created"
     WEBHOOK_REMOVED = "webhook.removed"
+    PLANT_REPORT_FILED = "plant_report.filed"
+    PLANT_REPORT_CONFIRMED = "plant_report.confirmed"
+    PLANT_REPORT_RETURNED = "plant_report.returned"
+    PROVINCIAL_FIGURE_ENTERED = "provincial_figure.entered"
 
 
 class AuditEntry(SQLModel, table=True):

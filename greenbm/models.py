@@ -12,6 +12,12 @@ from catalog.models import (
     ProductIndicatorValue,
     SearchOutbox,
 )
+from catalog.report_models import (
+    PlantReport,
+    PlantReportProduct,
+    PlantReportWaste,
+    ProvincialFigure,
+)
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -48,6 +54,10 @@ __all__ = [
     "Organisation",
     "Plant",
     "PlantEnergyFigure",
+    "PlantReport",
+    "PlantReportProduct",
+    "PlantReportWaste",
+    "ProvincialFigure",
     "Product",
     "ProcurementList",
     "ProductIndicatorValue",

@@ -31,6 +31,7 @@ from greenbm.models_base import utcnow
 from greenbm.paths import SEEDS_DIR
 from seeds.certification_demo import load_demo_certificates
 from seeds.procurement_demo import load_demo_procurement
+from seeds.report_demo import load_demo_reports
 
 DEMO_PASSWORD = "demo1234"
 
@@ -242,6 +243,7 @@ def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: the demo password is shared
     counts = {"organisations": 0, "products_created": 0}
     plant_ids: list[int] = []
+    demo_plants: list[tuple[dict, Plant, set[str]]] = []
     with click.progressbar(organisations, label="Demo organisations") as bar:
         for item in bar:
             org = _organisation(item, session=session)
@@ -250,12 +252,18 @@ def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
                 _user(org, user, password_hash, session=session)
             plants = {p["key"]: _plant(org, p, session=session) for p in item.get("plant", [])}
             plant_ids += [plant.id for plant in plants.values()]
+            for p in item.get("plant", []):
+                made = {
+                    x["category"] for x in item.get("product", []) if x.get("plant") == p["key"]
+                }
+                demo_plants.append((p, plants[p["key"]], made))
             for product in item.get("product", []):
                 counts["products_created"] += _product(
                     org, plants, product, categories, session=session
                 )
             session.flush()
     _confirm_plants(plant_ids, session=session)
+    counts["reports"] = load_demo_reports(demo_plants, session=session)
     return counts
 
 

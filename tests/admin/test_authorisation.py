@@ -10,6 +10,7 @@ from sqlmodel import select
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import set_user_disabled
 from catalog.models import Category, Plant
+from catalog.report_models import ProvincialFigure
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditEntry
 from tests import factories
@@ -70,6 +71,12 @@ def _form(endpoint: str, world: dict) -> dict:
         },
         "admin.upload": {"file": (io.BytesIO(lime_2026_2().encode()), "lime.toml")},
         "admin.activate": {},
+        "admin.enter": {
+            "kind": "phosphogypsum_produced",
+            "year": "2025",
+            "value": "1000000",
+            "source": "Provincial solid-waste bulletin 2025, table 2",
+        },
     }.get(endpoint, {})
 
 
@@ -101,6 +108,7 @@ def _state(session, victim_id: int) -> tuple:
         tuple(session.exec(select(CriteriaVersion.id, CriteriaVersion.active)).all()),
         tuple(session.exec(select(Category.name_en, Category.procurement_class)).all()),
         tuple(session.exec(select(Plant.id, Plant.confirmed_at)).all()),
+        tuple(session.exec(select(ProvincialFigure.kind, ProvincialFigure.value)).all()),
         (victim.disabled, victim.session_version, victim.password_hash),
     )
 
@@ -130,6 +138,8 @@ def test_the_walk_covers_every_console_page(app, world):
         "admin.audit",
         "admin.plants",
         "admin.confirm",
+        "admin.figures",
+        "admin.enter",
     } <= endpoints
 
 

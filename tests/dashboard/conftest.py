@@ -14,8 +14,6 @@ from tests.factories import make_organisation
 TARGETS = Targets(
     benchmark_share_target=0.30,
     reduction_target=0.03,
-    base_year=2020,
-    base_value=108.5,
     operating_days=310,
 )
 
@@ -35,12 +33,30 @@ def build_world(session) -> World:
     other_co = make_organisation(session, name_zh="乙建材公司")
     # --- clinker plants (worked example in test_figures.py) ---
     data.plant(
-        session, cement_co, "Kiln One", "520100", 1000, "t/d", figures={2024: 104.0, 2025: 100.0}
+        session,
+        cement_co,
+        "Kiln One",
+        "520100",
+        1000,
+        "t/d",
+        figures={2024: 104.0, 2025: 100.0},
+        wastes={2025: [("fly_ash", 500.0, False), ("carbide_slag", 250.0, True)]},
+        report_capacity=300.0,
     )
     data.plant(
         session, cement_co, "Kiln Two", "520100", 620000, "t/a", figures={2024: 102.0, 2025: 100.1}
     )
-    data.plant(session, other_co, "Kiln Three", "520400", 2000, "t/d", figures={2025: 110.0})
+    data.plant(
+        session,
+        other_co,
+        "Kiln Three",
+        "520400",
+        2000,
+        "t/d",
+        figures={2025: 110.0},
+        wastes={2025: [("phosphogypsum", 60.0, False)]},
+        report_capacity=700.0,
+    )
     data.plant(session, other_co, "Kiln Four", "520400", 310000, "t/a", figures={2024: 120.0})
     data.plant(session, other_co, "Kiln Five", "520600", None, None, figures={2025: 90.0})
     # Not a clinker plant: its figure never counts, not even its year.

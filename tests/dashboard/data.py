@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind
-from catalog.models import Category, GwpProvenance, Plant, PlantEnergyFigure, Product
+from catalog.models import Category, GwpProvenance, Plant, Product
+from catalog.report_models import (
+    PlantReport,
+    PlantReportProduct,
+    PlantReportWaste,
+    ReportStatus,
+)
 from certification.models import (
     Application,
     ApplicationState,
@@ -45,8 +51,10 @@ def plant(
     unit: str | None,
     kind: str = "clinker",
     figures: dict[int, float] | None = None,
+    wastes: dict[int, list[tuple[str, float, bool]]] | None = None,
+    report_capacity: float = 1.0,
 ) -> Plant:
-    """Add a plant with its clinker energy figures by year, all confirmed."""
+    """Add a plant with a confirmed annual report by year carrying its clinker energy."""
     row = Plant(
         manufacturer_id=maker.id,
         name=name,
@@ -59,16 +67,36 @@ def plant(
     session.add(row)
     session.flush()
     for year, value in (figures or {}).items():
+        # Fuels: 100 tce a year, 10 of them substitute; limestone 1000 t in raw meal.
+        report = PlantReport(
+            plant_id=row.id,
+            year=year,
+            status=ReportStatus.CONFIRMED,
+            evidence="test",
+            fuel_tce=100.0,
+            substitute_fuel_tce=10.0,
+            raw_meal_limestone_t=1000.0,
+        )
+        session.add(report)
+        session.flush()
+        # The clinker panels weigh the plant's registered capacity; the report's own capacity
+        # is what the all-industries benchmark share weighs.
         session.add(
-            PlantEnergyFigure(
-                plant_id=row.id,
-                year=year,
-                metric="clinker_energy",
-                value=value,
-                unit="kgce/t",
-                confirmed_at=shanghai(2026, 6, 1),
+            PlantReportProduct(
+                report_id=report.id,
+                # A grinding mill reports cement, not clinker.
+                industry="clinker" if kind == "clinker" else "cement",
+                capacity=report_capacity,
+                production=report_capacity,
+                energy=value,
             )
         )
+        for kind, tonnes, in_raw_meal in (wastes or {}).get(year, []):
+            session.add(
+                PlantReportWaste(
+                    report_id=report.id, kind=kind, tonnes=tonnes, in_raw_meal=in_raw_meal
+                )
+            )
     session.flush()
     return row
 

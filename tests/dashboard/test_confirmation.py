@@ -1,10 +1,12 @@
-"""A manufacturer's plant and figures count in the dashboard only once confirmed."""
+"""A manufacturer's plant and its annual reports count in the dashboard only once confirmed."""
 
 import pytest
 
 from accounts.models import OrganisationKind
 from catalog.plant_confirmation import confirm_plant
-from catalog.plants import PlantInput, record_energy_figure, update_plant
+from catalog.plant_reports import confirm_report, file_report
+from catalog.plants import PlantInput, update_plant
+from catalog.report_rules import ProductLine, ReportInput
 from dashboard import views
 from tests.dashboard.data import TODAY
 from tests.dashboard.test_views import download
@@ -39,23 +41,29 @@ def reviewer(session):
     return make_user(session, make_organisation(session, kind=OrganisationKind.CERTIFICATION_BODY))
 
 
-def _register_kiln(session, maker):
-    plant = make_plant(session, maker, capacity=5000, capacity_unit="t/d", capacity_kind="clinker")
-    record_energy_figure(
-        session=session,
-        actor=maker,
-        plant_id=plant.id,
+def _file(session, maker, plant, energy: float):
+    data = ReportInput(
         year=2025,
-        metric="clinker_energy",
-        value=90.0,
+        fuel_tce=1000.0,
+        substitute_fuel_tce=0.0,
+        evidence="energy audit 2025",
+        products=[ProductLine("clinker", 1_550_000.0, 1_400_000.0, energy)],
     )
+    return file_report(session=session, actor=maker, plant_id=plant.id, data=data, today=TODAY)
+
+
+def _register_kiln(session, maker, reviewer=None):
+    plant = make_plant(session, maker, capacity=5000, capacity_unit="t/d", capacity_kind="clinker")
+    report = _file(session, maker, plant, 90.0)
+    if reviewer is not None:
+        confirm_report(session=session, actor=reviewer, report_id=report.id)
     session.commit()
     return plant
 
 
-def test_a_just_registered_plant_changes_no_public_figure(client, session, world, maker):
+def test_a_just_registered_plant_changes_no_public_figure(client, session, world, maker, reviewer):
     before = _public_figures(client)
-    _register_kiln(session, maker)
+    _register_kiln(session, maker, reviewer)
     assert _public_figures(client) == before
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'data-testid="awaiting-confirmation"' in html
@@ -66,7 +74,7 @@ def test_a_confirmed_plant_counts_and_a_change_drops_it_until_confirmed_again(
     client, session, world, maker, reviewer
 ):
     before = _public_figures(client)
-    plant = _register_kiln(session, maker)
+    plant = _register_kiln(session, maker, reviewer)
     assert confirm_plant(session=session, actor=reviewer, plant_id=plant.id) is True
     session.commit()
     confirmed = _public_figures(client)
@@ -86,17 +94,11 @@ def test_a_confirmed_plant_counts_and_a_change_drops_it_until_confirmed_again(
     assert _public_figures(client) == before
 
     confirm_plant(session=session, actor=reviewer, plant_id=plant.id)
-    record_energy_figure(
-        session=session,
-        actor=maker,
-        plant_id=plant.id,
-        year=2025,
-        metric="clinker_energy",
-        value=80.0,
-    )
+    correction = _file(session, maker, plant, 80.0)
     session.commit()
-    # The plant's capacity stands confirmed; its changed figure counts for nothing yet.
-    assert _province(_public_figures(client))[1:4] == ["6", "3", "3720000"]
-    confirm_plant(session=session, actor=reviewer, plant_id=plant.id)
+    # The confirmed version keeps counting (at 90) until its correction is confirmed.
+    assert _province(_public_figures(client))[1:4] == ["6", "4", "3720000"]
+    assert _province(_public_figures(client))[-1] != "80.0"
+    confirm_report(session=session, actor=reviewer, report_id=correction.id)
     session.commit()
     assert _province(_public_figures(client))[1:3] == ["6", "4"]

@@ -7,6 +7,8 @@ import pytest
 from sqlmodel import select
 
 from catalog.models import Category
+from accounts.models import OrganisationKind
+from catalog.provincial_figures import enter_figure
 from certification.criteria.store import active_criteria
 from dashboard.certified import certificate_alerts, certified_products, issued_by_month
 from dashboard.clinker import BENCHMARK_KGCE_PER_T, clinker_figures
@@ -14,6 +16,7 @@ from dashboard.gwp import gwp_distributions
 from dashboard.procurement_share import procurement_shares
 from tests.dashboard.conftest import TARGETS
 from tests.dashboard.data import TODAY, category
+from tests.factories import make_organisation, make_user
 
 # --- clinker ---------------------------------------------------------------------------------
 # Capacities in t/a (310 operating days): One 1000 t/d = 310,000; Two 620,000; Three 2000 t/d =
@@ -42,10 +45,27 @@ def test_clinker_province_2025_weighting_and_benchmark_share(session, world):
     assert province.mean == pytest.approx(104.04)
 
 
-def test_clinker_reduction_against_the_base_year(session, world):
+def test_clinker_base_year_is_the_first_year_of_confirmed_reports(session, world):
     figures = clinker_figures(session=session, targets=TARGETS, year=2025)
+    # 2024: (310k × 104 + 620k × 102 + 310k × 120) / 1,240k = 107.0, from the reports.
+    assert (figures.base.year, figures.base.value, figures.base.source) == (2024, 107.0, "")
+    assert figures.reduction == pytest.approx((107.0 - 104.04) / 107.0)  # 2.8 %
+
+
+def test_clinker_base_year_entered_by_an_administrator_wins(session, world):
+    admin = make_user(session, make_organisation(session, kind=OrganisationKind.ADMINISTRATOR))
+    enter_figure(
+        session=session,
+        actor=admin,
+        kind="clinker_base",
+        year=2020,
+        value=108.5,
+        source="Provincial energy statistics 2020, table 3",
+    )
+    figures = clinker_figures(session=session, targets=TARGETS, year=2025)
+    assert (figures.base.year, figures.base.value) == (2020, 108.5)
     assert figures.reduction == pytest.approx((108.5 - 104.04) / 108.5)  # 4.1 %
-    assert TARGETS.target_value == pytest.approx(105.245)
+    assert figures.base.target(TARGETS.reduction_target) == pytest.approx(105.245)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from accounts.models import OrganisationKind
+from catalog.provincial_figures import enter_figure
 from dashboard import views
 from dashboard.panels import PANELS
 from tests.dashboard.data import TODAY, category
@@ -132,8 +133,8 @@ def test_each_csv_equals_the_table_beside_its_chart(client, login, session, worl
 def test_csv_holds_the_hand_computed_figures(client, world):
     assert download(client, "clinker-benchmark")[1:] == [PROVINCE_2025]
     assert download(client, "clinker-intensity")[1:] == [
-        ["2024", "3", "1240000", "107.0", "1.4"],
-        ["2025", "3", "1550000", "104.0", "4.1"],
+        ["2024", "3", "1240000", "107.0", "0.0"],  # the base year: the first of the reports
+        ["2025", "3", "1550000", "104.0", "2.8"],
     ]
     assert download(client, "clinker-benchmark", "?year=2024")[1][6] == "0.0"
     category = {row[0]: row[1:] for row in download(client, "certified-category")[1:]}
@@ -203,12 +204,22 @@ def test_an_empty_database_still_draws_every_chart(client):
         download(client, key)
 
 
-@pytest.mark.config(DASHBOARD_TARGETS={"base_value": 110.0, "base_year": 2021})
-def test_the_config_overrides_the_base_year_figure(client, world):
+def test_an_entered_base_year_figure_shows_with_its_source(client, session, world):
+    admin = make_user(session, make_organisation(session, kind=OrganisationKind.ADMINISTRATOR))
+    enter_figure(
+        session=session,
+        actor=admin,
+        kind="clinker_base",
+        year=2021,
+        value=110.0,
+        source="Statistics yearbook 2022, table 9-4",
+    )
+    session.commit()
     rows = download(client, "clinker-intensity")
     # (110 − 104.04) / 110 = 5.4 %
     assert rows[2][4] == "5.4"
-    assert "2021" in client.get("/dashboard").get_data(as_text=True)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "2021" in html and "Statistics yearbook 2022, table 9-4" in html
 
 
 def test_the_nav_links_to_the_dashboard(client):

@@ -55,6 +55,7 @@ ARGS: dict[str, object] = {
     "unknown": "no-such-thing",
     "organisation_id": "maker_a_org_id",
     "version_id": "criteria_version_id",
+    "report_id": "report_id",
     "key": "certified-category",
     "endpoint_id": "endpoint_id",
 }
@@ -89,6 +90,7 @@ MAKERS = "in ok ok nf nf nf nf nf nf"  # every manufacturer, each sees its own
 MAKER_A = "in ok nf nf nf nf nf nf nf"  # only the owner of the object
 REVIEWERS = "in nf nf ok ok nf nf nf nf"
 REVIEWER_A = "in nf nf ok nf nf nf nf nf"
+DECIDERS = "in nf nf ok ok nf nf nf ok"  # every reviewer and the administrator
 OFFICERS = "in nf nf nf nf ok ok nf nf"
 OFFICER_A = "in nf nf nf nf ok nf nf nf"
 
@@ -190,6 +192,13 @@ ROUTES: list[Route] = [
     Route("admin.audit",                            "GET",  ADMIN),
     Route("admin.plants",                           "GET",  ADMIN),
     Route("admin.confirm",                          "POST", ADMIN),
+    Route("admin.figures",                          "GET",  ADMIN),
+    Route("admin.enter",                            "POST", ADMIN),
+
+    # --- annual plant reports: the decision queue of reviewers and the administrator -----------
+    Route("reports.queue",                          "GET",  DECIDERS),
+    Route("reports.confirm",                        "POST", DECIDERS),
+    Route("reports.send_back",                      "POST", DECIDERS),
 
     # --- manufacturer: plants, products, evidence, openEPD -------------------------------------
     Route("manufacturer.plants",                    "GET",  MAKERS),
@@ -198,6 +207,10 @@ ROUTES: list[Route] = [
     Route("manufacturer.plant",                     "GET",  MAKER_A),
     Route("manufacturer.plant",                     "POST", MAKER_A),
     Route("manufacturer.add_energy",                "POST", MAKER_A),
+    Route("manufacturer.reports",                   "GET",  MAKER_A),
+    Route("manufacturer.new_report",                "POST", MAKER_A),
+    Route("manufacturer.upload_report",             "POST", MAKER_A),
+    Route("manufacturer.report_template",           "GET",  MAKER_A),
     Route("manufacturer.products",                  "GET",  MAKERS),
     Route("manufacturer.new_product",               "GET",  MAKERS),
     Route("manufacturer.new_product",               "POST", MAKERS),

@@ -18,7 +18,9 @@ from sqlmodel import Session, SQLModel, select
 from accounts.models import Organisation, OrganisationKind, User
 from catalog.evidence import store_evidence
 from catalog.models import EvidenceFile
+from catalog.plant_reports import file_report
 from catalog.plants import record_energy_figure
+from catalog.report_rules import ProductLine, ReportInput
 from catalog.services import publish_product
 from certification.applications.review import request_information, start_review
 from certification.applications.services import create_application, submit_application
@@ -109,6 +111,19 @@ def build_world(session: Session, app: Flask) -> World:
         year=2025,
         metric="clinker_energy",
         value=104,
+    )
+    report = file_report(
+        session=session,
+        actor=maker_a,
+        plant_id=plant.id,
+        data=ReportInput(
+            year=2025,
+            fuel_tce=100.0,
+            substitute_fuel_tce=0.0,
+            evidence="REPORTSECRET-A audit",
+            products=[ProductLine("clinker", 1000.0, 900.0, 104.0)],
+        ),
+        today=date.today(),
     )
     draft = factories.make_product(session, maker_a, plant, name_zh="DRAFTSECRET-A 水泥")
     evidence = store_evidence(
@@ -230,6 +245,7 @@ def build_world(session: Session, app: Flask) -> World:
     ids = {
         "endpoint_id": endpoint.id,
         "plant_id": plant.id,
+        "report_id": report.id,
         "draft_id": draft.id,
         "published_id": published.id,
         "certified_id": certified.id,
