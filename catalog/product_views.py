@@ -205,7 +205,14 @@ def publish(product_id: int):
 
 @bp.post("/products/<int:product_id>/withdraw")
 def withdraw(product_id: int):
-    """Take a product out of the public catalogue."""
-    own_or_404(withdraw_product, product_id=product_id)
+    """Take a product out of the public catalogue (not while its certificate is valid)."""
+    try:
+        own_or_404(withdraw_product, product_id=product_id)
+    except Invalid as exc:
+        discard_changes()
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("manufacturer.product", product_id=product_id))
     flash(_("Product withdrawn from the catalogue."), "success")
     return redirect(url_for("manufacturer.product", product_id=product_id))
