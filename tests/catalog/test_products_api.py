@@ -120,6 +120,10 @@ def test_pages(client, catalogue):
         ("?min_stars=one", "min_stars"),
         ("?status=expired", "status"),
         ("?sort=price", "sort"),
+        # GWP is per declared unit: no ranking across categories, nor across gypsum's m² and t.
+        ("?sort=gwp", "sort"),
+        ("?sort=gwp&category=cement&category=lime", "sort"),
+        ("?sort=gwp&category=gypsum", "sort"),
         ("?gwp_max=-1", "gwp_max"),
         ("?gwp_max=abc", "gwp_max"),
         ("?gwp_max=inf", "gwp_max"),
