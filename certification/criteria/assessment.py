@@ -58,10 +58,13 @@ def evidence_checks(
                     False,
                     EVIDENCE_TOO_OLD,
                     _(
-                        "%(kind)s is older than %(n)d months.",
-                        kind=localized(prereq),
+                        "%(name)s: the latest document is dated %(date)s, older than %(n)d months.",
+                        name=localized(prereq),
+                        date=max(f.test_date for f in matching if f.test_date),
                         n=prereq.max_age_months,
-                    ),
+                    )
+                    if any(f.test_date for f in matching)
+                    else _("%(name)s: the document has no date.", name=localized(prereq)),
                 )
                 continue
             matching = recent

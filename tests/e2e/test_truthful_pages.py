@@ -66,8 +66,14 @@ def catalogue(app, session):
     close_search_indexes(app)
 
 
-def test_only_valid_certificates_are_recommended_or_starred(page: Page, catalogue, screenshot):
+def test_only_valid_certificates_are_recommended_or_starred(new_page, catalogue, screenshot):
     products, buyer = catalogue
+    phone = new_page("zh-CN")  # a site inspector checking the supplier at the gate
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"/catalog/products/{products.id('cem650')}")
+    expect(phone.get_by_test_id("cert-warning")).to_contain_text("不属于获证绿色建材")
+    screenshot(phone, "revoked-product-zh-390")
+    page = new_page()
     page.goto(f"/catalog/products/{products.id('cem700')}")
     alternatives = page.get_by_test_id("alternatives")
     expect(alternatives).to_contain_text("P.O 42.5 ordinary Portland cement")  # valid, 640
