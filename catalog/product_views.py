@@ -14,6 +14,7 @@ from catalog.plants import list_own_plants
 from catalog.rules import ProductInput
 from catalog.services import (
     create_product,
+    holds_valid_certificate,
     indicator_values,
     list_own_products,
     own_product,
@@ -179,6 +180,7 @@ def render_own_product(item: Product, evidence_form: EvidenceForm):
         values=indicator_values(session=db, product_id=item.id),
         evidence=product_evidence(session=db, product_id=item.id),
         evidence_form=evidence_form,
+        certified=holds_valid_certificate(item),
     )
 
 

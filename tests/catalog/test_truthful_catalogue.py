@@ -103,3 +103,17 @@ def test_the_epd_is_one_answer(app, session, maker):
 )
 def test_gwp_sorts_within_one_declared_unit(session, codes, unit):
     assert gwp_sort_unit(codes, session=session) == unit
+
+
+def test_withdrawing_a_certified_product_through_the_page_is_refused(client, login, session, maker):
+    product = factories.make_product(session, maker)
+    _certify(session, product, "valid")
+    session.commit()
+    login(maker)
+    page = client.get(f"/manufacturer/products/{product.id}").get_data(as_text=True)
+    assert "stays public while its certificate is valid" in page
+    response = client.post(f"/manufacturer/products/{product.id}/withdraw", follow_redirects=True)
+    assert response.status_code == 200
+    assert "holds a valid certificate" in response.get_data(as_text=True)
+    session.refresh(product)
+    assert product.status == ProductStatus.PUBLISHED
