@@ -9,6 +9,7 @@ from accounts.divisions import DIVISIONS
 from catalog.api_schemas import (
     CATEGORIES,
     DEFAULT_PER_PAGE,
+    GWP_SORT_NEEDS_ONE_UNIT,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY,
@@ -16,7 +17,7 @@ from catalog.api_schemas import (
     PRODUCT_PAGE,
     QUERY,
 )
-from catalog.categories import list_categories
+from catalog.categories import gwp_sort_unit, list_categories
 from catalog.finder import ProductRow, find_products, live_status
 from catalog.models import CategoryVariant
 from catalog.product_page import product_page
@@ -52,10 +53,13 @@ def _search_query(*, session: Session) -> Query:
             bad_parameter("gwp_max", "a number of at least 0 is expected.")
         filters["gwp_max"] = [repr(gwp_max)]
     status = query_one_of("status", ("valid", "any"), "valid")
+    sort = query_one_of("sort", SORTS, "relevance")
+    if sort == "gwp" and gwp_sort_unit(categories, session=session) is None:
+        bad_parameter("sort", GWP_SORT_NEEDS_ONE_UNIT)
     return Query(
         text=text,
         filters=filters,
-        sort=query_one_of("sort", SORTS, "relevance"),
+        sort=sort,
         page=query_integer("page", 1, 1, MAX_PAGE),
         per_page=query_integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         include_uncertified=status == "any",

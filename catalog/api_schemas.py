@@ -171,6 +171,12 @@ CATEGORIES = api_schema(
     ),
 )
 
+# GWP is per declared unit (t, m², m³): values in different units are never ranked together.
+GWP_SORT_NEEDS_ONE_UNIT = (
+    "sort=gwp needs exactly one category whose products share one declared unit "
+    "(for example category=cement); values per t, m² and m³ cannot be ranked together."
+)
+
 QUERY = {
     "q": {
         "description": "Words in Chinese or English, quoted phrases, model or certificate numbers.",
@@ -194,7 +200,10 @@ QUERY = {
         "schema": {**string_enum(["valid", "any"]), "default": "valid"},
     },
     "gwp_max": {"schema": {"type": "number", "minimum": 0}},
-    "sort": {"schema": {**string_enum(SORTS), "default": "relevance"}},
+    "sort": {
+        "description": "gwp: lowest GWP first; " + GWP_SORT_NEEDS_ONE_UNIT,
+        "schema": {**string_enum(SORTS), "default": "relevance"},
+    },
     "page": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
     "per_page": {
         "schema": {

@@ -62,3 +62,17 @@ def category_spec(*, session: Session, category: Category) -> CategorySpec:
             IndicatorSpec(i.code, i.unit, i.plausible_min, i.plausible_max) for i in indicators
         ),
     )
+
+
+def gwp_sort_unit(codes: list[str] | tuple[str, ...], *, session: Session) -> str | None:
+    """Return the one declared unit GWP can be sorted in for the chosen categories, else None.
+
+    GWP is per declared unit (t, m², m³): values in different units cannot be ranked against
+    each other, so sorting by GWP needs exactly one category whose products share one unit.
+    """
+    if len(codes) != 1:
+        return None
+    category = session.exec(select(Category).where(Category.code == codes[0])).first()
+    if category is None or len(category.allowed_units) != 1:
+        return None
+    return category.declared_unit

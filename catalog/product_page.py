@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import and_, case
 from sqlmodel import Session, select
 
 from catalog.categories import category_indicators
 from catalog.certificate_status import live_status_is_sql
+from catalog.epd import ProductEpd, product_epd
 from catalog.finder import ProductRow, row_select
 from catalog.models import (
     Category,
@@ -65,7 +65,7 @@ class ProductPage:
     indicators: list[IndicatorLine]
     stars_from_data: int | None
     criteria_version: str | None
-    epds: list[EvidenceFile]
+    epd: ProductEpd
     carbon: CarbonStanding
     alternatives: list[ProductRow]
 
@@ -113,27 +113,20 @@ def carbon_standing(row: ProductRow, *, session: Session) -> CarbonStanding:
 def lower_carbon_alternatives(
     row: ProductRow, *, session: Session, today: date | None = None, limit: int = ALTERNATIVES
 ) -> list[ProductRow]:
-    """Return peers with a lower GWP, those with a valid certificate first, lowest GWP first."""
+    """Return peers with a lower GWP and a valid certificate today, lowest GWP first."""
     today = today or date.today()
-    valid = and_(
-        live_status_is_sql(Product.cert_status, Product.cert_valid_until, "valid", today),
-    )
+    # Only a product with a valid certificate is recommended: never a revoked, suspended or
+    # expired one (the live-status rule of catalog/certificate_status.py, in SQL).
+    certified = live_status_is_sql(Product.cert_status, Product.cert_valid_until, "valid", today)
     query = (
         row_select()
         .where(*_peers(row.product, row.category))
         .where(Product.gwp_a1a3 < row.product.gwp_a1a3, Product.id != row.product.id)
-        .order_by(case((valid, 0), else_=1), Product.gwp_a1a3, Product.id)
+        .where(certified)
+        .order_by(Product.gwp_a1a3, Product.id)
         .limit(limit)
     )
     return [ProductRow(*found) for found in session.exec(query).all()]
-
-
-def public_epds(product_id: int, *, session: Session) -> list[EvidenceFile]:
-    """Return the product's EPD files, the only evidence the public may read."""
-    query = select(EvidenceFile).where(
-        EvidenceFile.product_id == product_id, EvidenceFile.kind == EvidenceKind.EPD
-    )
-    return list(session.exec(query.order_by(EvidenceFile.uploaded_at.desc())).all())
 
 
 def public_epd(
@@ -198,7 +191,7 @@ def product_page(product_id: int, *, session: Session, today: date | None = None
         indicators=indicator_lines(row, assessment, session=session),
         stars_from_data=assessment["stars"] if assessment else None,
         criteria_version=assessment["criteria_version"] if assessment else None,
-        epds=public_epds(product_id, session=session),
+        epd=product_epd(row.product, session=session),
         carbon=carbon_standing(row, session=session),
         alternatives=lower_carbon_alternatives(row, today=today, session=session),
     )

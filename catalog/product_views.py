@@ -14,6 +14,7 @@ from catalog.plants import list_own_plants
 from catalog.rules import ProductInput
 from catalog.services import (
     create_product,
+    holds_valid_certificate,
     indicator_values,
     list_own_products,
     own_product,
@@ -180,6 +181,7 @@ def render_own_product(item: Product, evidence_form: EvidenceForm):
         values=indicator_values(session=db, product_id=item.id),
         evidence=product_evidence(session=db, product_id=item.id),
         evidence_form=evidence_form,
+        certified=holds_valid_certificate(item),
     )
 
 
@@ -206,7 +208,14 @@ def publish(product_id: int):
 
 @bp.post("/products/<int:product_id>/withdraw")
 def withdraw(product_id: int):
-    """Take a product out of the public catalogue."""
-    own_or_404(withdraw_product, product_id=product_id)
+    """Take a product out of the public catalogue (not while its certificate is valid)."""
+    try:
+        own_or_404(withdraw_product, product_id=product_id)
+    except Invalid as exc:
+        discard_changes()
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("manufacturer.product", product_id=product_id))
     flash(_("Product withdrawn from the catalogue."), "success")
     return redirect(url_for("manufacturer.product", product_id=product_id))

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role, User
 from catalog.categories import category_indicators, category_spec, get_category, list_categories
+from catalog.certificate_status import CertificateStatus, live_status
 from catalog.models import (
     Category,
     CategoryIndicator,
@@ -181,9 +182,27 @@ def publish_product(*, session: Session, actor: User, product_id: int) -> Produc
     return product
 
 
+def holds_valid_certificate(product: Product, today: date | None = None) -> bool:
+    """Return whether the product's certificate is valid today (it must then stay public)."""
+    status = live_status(product.cert_status, product.cert_valid_until, today or date.today())
+    return status == CertificateStatus.VALID
+
+
 def withdraw_product(*, session: Session, actor: User, product_id: int) -> Product:
-    """Take a product out of the public catalogue, back to draft."""
+    """Take a product out of the public catalogue, back to draft, unless it is certified."""
     product = own_product(session=session, actor=actor, product_id=product_id)
+    if holds_valid_certificate(product):
+        # The register is public: a valid certificate points at this page (README, "Publish rule").
+        raise Invalid(
+            {
+                "status": [
+                    _(
+                        "This product holds a valid certificate, so it stays in the public "
+                        "catalogue until the certificate ends."
+                    )
+                ]
+            }
+        )
     product.status = ProductStatus.DRAFT
     product.updated_at = utcnow()
     queue_for_index(product.id, session=session)
@@ -256,8 +275,12 @@ def set_certification_summary(
     status: str | None,
     valid_until: date | None,
 ) -> None:
-    """Record the product's current certificate, as shown by catalogue pages and search."""
+    """Record the product's current certificate; a valid certificate publishes the product."""
     product = session.get(Product, product_id)
+    if status == CertificateStatus.VALID and product.status != ProductStatus.PUBLISHED:
+        # A certificate anyone can verify is for a product anyone can see (README, "Publish rule").
+        product.status = ProductStatus.PUBLISHED
+        product.published_at = product.published_at or utcnow()
     product.cert_number = number
     product.cert_stars = stars
     product.cert_status = status

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from accounts.divisions import DIVISIONS
 from catalog import bp
-from catalog.categories import list_categories
+from catalog.categories import gwp_sort_unit, list_categories
 from catalog.charts import gwp_chart
 from catalog.comparison import MAX_COMPARED, compare, parse_id_list
 from catalog.finder import find_products
@@ -26,6 +26,9 @@ def index():
     db = get_session()
     categories = list_categories(session=db)
     state = parse_state(request.args, {c.code for c in categories})
+    gwp_unit = gwp_sort_unit(state.facets.get("category", ()), session=db)
+    if state.sort == "gwp" and gwp_unit is None:
+        state = replace(state, sort="relevance")  # the page says why (gwp_unit is None)
     per_page = current_app.config["PAGE_SIZE"]
     found = find_products(state.query(per_page), session=db)
     state = replace(state, page=found.page)
@@ -45,6 +48,7 @@ def index():
             "status": list(STATUSES),
         },
         hidden_count=hidden,
+        gwp_unit=gwp_unit,
         max_compared=MAX_COMPARED,
     )
 

@@ -1,15 +1,32 @@
 """Shared column helpers for the SQLModel table models."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field
 
+# History recorded after the fact (the demo data) is dated when it happened, not when loaded:
+# inside `recorded_at`, every timestamp the models and services write is that moment.
+_recorded_at: ContextVar[datetime | None] = ContextVar("recorded_at", default=None)
+
 
 def utcnow() -> datetime:
-    """Return the current time in UTC, timezone-aware."""
-    return datetime.now(UTC)
+    """Return the current time in UTC, timezone-aware (or the moment `recorded_at` sets)."""
+    return _recorded_at.get() or datetime.now(UTC)
+
+
+@contextmanager
+def recorded_at(moment: datetime) -> Iterator[None]:
+    """Date everything written inside the block at `moment` (past events loaded later)."""
+    token = _recorded_at.set(moment)
+    try:
+        yield
+    finally:
+        _recorded_at.reset(token)
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -4,6 +4,7 @@ import io
 from datetime import date, timedelta
 
 import click
+from dateutil.relativedelta import relativedelta
 from pypdf import PdfWriter
 from sqlmodel import Session, select
 
@@ -18,7 +19,9 @@ from certification.applications.review import (
     start_review,
 )
 from certification.applications.services import create_application, submit_application
+from certification.certificates.issue import FIRST_SURVEILLANCE_MONTHS
 from certification.certificates.lifecycle import (
+    SUSPENSION_MONTHS,
     change_status,
     expire_certificates,
     record_surveillance,
@@ -26,6 +29,15 @@ from certification.certificates.lifecycle import (
 from certification.criteria.assessment import missing_for_application
 from certification.criteria.store import active_criteria
 from certification.models import Application, Certificate
+from greenbm.models_base import recorded_at
+from seeds.demo_history import (
+    HISTORY_DAYS,
+    Timeline,
+    at_nine,
+    criteria_in_force_since,
+    earlier_criteria_version,
+    listed_before,
+)
 
 # Every how-manyth certifiable product stays waiting in a reviewer's queue.
 LEAVE_WAITING_EVERY = 9
@@ -76,8 +88,17 @@ def _reviewer_judgements(application, *, session) -> dict[str, Judgement]:
     }
 
 
+def _step_days(count: int) -> int:
+    # Spread the issues over the history window, a week apart at most.
+    return max(1, min(7, (HISTORY_DAYS - 180) // max(count, 1)))
+
+
 def load_demo_certificates(evidence_dir: str, *, session: Session, today: date) -> dict[str, int]:
-    """Apply for, review and certify the published demo products that have no application."""
+    """Apply for, review and certify the published demo products that have no application.
+
+    Everything is dated as a real history would be (see seeds/demo_history.py): the criteria
+    in force first, then each product, its evidence, application, review and certificate.
+    """
     bodies = session.exec(
         select(Organisation)
         .where(Organisation.kind == OrganisationKind.CERTIFICATION_BODY)
@@ -93,80 +114,113 @@ def load_demo_certificates(evidence_dir: str, *, session: Session, today: date) 
     ).all()
     counts = {"certificates": 0, "waiting": 0, "rejected": 0}
     todo = [p for p in products if p.id not in done]
+    if todo:
+        criteria_in_force_since(today - timedelta(days=HISTORY_DAYS), session=session)
+    step = _step_days(len(todo))
     with click.progressbar(todo, label="Demo certificates") as bar:
         for n, product in enumerate(bar):
             maker = _user_of(product.manufacturer_id, Role.MANUFACTURER, session=session)
             body, reviewer = bodies[n % len(bodies)], reviewers[n % len(bodies)]
-            issued_on = today - timedelta(days=20 + 11 * n)
-            _attach_evidence(
-                maker, product, evidence_dir, issued_on - timedelta(days=60), session=session
-            )
-            if missing_for_application(product, today=issued_on, session=session):
+            old = n == 0 and len(todo) > 2  # the one that has run its five years
+            waiting = not old and n % LEAVE_WAITING_EVERY == LEAVE_WAITING_EVERY - 1
+            if waiting:  # submitted a few days ago, not yet taken up
+                timeline = Timeline.submitted_on(today - timedelta(days=2 + n % 7))
+            elif old:
+                timeline = Timeline.issued_on(date(today.year - 6, 3, 1))
+            else:
+                timeline = Timeline.issued_on(today - timedelta(days=20 + step * n))
+            listed_before(product, timeline.opened, session=session)
+            with recorded_at(timeline.opened - timedelta(days=2)):
+                _attach_evidence(maker, product, evidence_dir, timeline.tested, session=session)
+            if missing_for_application(product, today=timeline.submitted.date(), session=session):
                 continue
-            application = create_application(
-                session=session, actor=maker, product_id=product.id, body_id=body.id
-            )
-            submit_application(
-                session=session, actor=maker, application_id=application.id, today=issued_on
-            )
-            if n % LEAVE_WAITING_EVERY == LEAVE_WAITING_EVERY - 1:
+            with recorded_at(timeline.opened):
+                application = create_application(
+                    session=session, actor=maker, product_id=product.id, body_id=body.id
+                )
+            with recorded_at(timeline.submitted):
+                submit_application(
+                    session=session,
+                    actor=maker,
+                    application_id=application.id,
+                    today=timeline.submitted.date(),
+                )
+            if waiting:
                 counts["waiting"] += 1
                 continue
-            start_review(session=session, actor=reviewer, application_id=application.id)
-            record_review(
-                session=session,
-                actor=reviewer,
-                application_id=application.id,
-                corrections={},
-                judgements=_reviewer_judgements(application, session=session),
-            )
-            stars = assess_application(application, today=issued_on, session=session).stars
-            decide_application(
-                session=session,
-                actor=reviewer,
-                application_id=application.id,
-                approve=stars > 0,
-                reason="" if stars else "评价指标未达到一星级要求",
-                today=issued_on,
-            )
+            if old:
+                application.criteria_version_id = earlier_criteria_version(
+                    product.category_id, timeline.opened - timedelta(days=90), session=session
+                ).id
+            with recorded_at(timeline.reviewed):
+                start_review(session=session, actor=reviewer, application_id=application.id)
+                record_review(
+                    session=session,
+                    actor=reviewer,
+                    application_id=application.id,
+                    corrections={},
+                    judgements=_reviewer_judgements(application, session=session),
+                )
+            decided_on = timeline.decided.date()
+            stars = assess_application(application, today=decided_on, session=session).stars
+            with recorded_at(timeline.decided):
+                decide_application(
+                    session=session,
+                    actor=reviewer,
+                    application_id=application.id,
+                    approve=stars > 0,
+                    reason="" if stars else "评价指标未达到一星级要求",
+                    today=decided_on,
+                )
             counts["certificates" if stars else "rejected"] += 1
     _lifecycle_examples(today, session=session)
     return counts
 
 
 def _lifecycle_examples(today: date, *, session: Session) -> None:
-    """Give the demo one suspended, one revoked and one expired certificate (once)."""
+    """Give the demo one suspended, one revoked and one expired certificate (once).
+
+    The suspended one failed its first surveillance, about six months after issue; the revoked
+    one refused it and was revoked when the suspension period had passed unresolved.
+    """
     certificates = session.exec(select(Certificate).order_by(Certificate.id)).all()
     if len(certificates) < 3 or any(c.status != "valid" for c in certificates):
         return
-    suspended, revoked, expired = certificates[1], certificates[4], certificates[-1]
-    reviewer = _user_of(suspended.body_id, Role.REVIEWER, session=session)
-    record_surveillance(
-        session=session,
-        actor=reviewer,
-        certificate_id=suspended.id,
-        visited_on=today - timedelta(days=3),
-        result="failed",
-        notes="监督抽样：28 天抗压强度不合格",
-        today=today,
-    )
-    reviewer = _user_of(revoked.body_id, Role.REVIEWER, session=session)
-    change_status(
-        session=session,
-        actor=reviewer,
-        certificate_id=revoked.id,
-        action="suspend",
-        reason="拒绝接受监督检查",
-    )
-    change_status(
-        session=session,
-        actor=reviewer,
-        certificate_id=revoked.id,
-        action="revoke",
-        reason="暂停期满未整改",
-    )
-    # An older certificate whose five years have run out.
-    expired.issued_on = date(today.year - 6, 3, 1)
-    expired.valid_until = date(today.year - 1, 2, 28)
-    session.flush()
-    expire_certificates(today=today, session=session)
+    expire_certificates(today=today, session=session)  # the six-year-old one
+    running = sorted((c for c in certificates if c.status == "valid"), key=lambda c: c.issued_on)
+    revoked = running[0]  # the oldest still running: time for a whole suspension period
+    first_visit = revoked.issued_on + relativedelta(months=FIRST_SURVEILLANCE_MONTHS)
+    revoked_on = first_visit + relativedelta(months=SUSPENSION_MONTHS)
+    if revoked_on < today:
+        reviewer = _user_of(revoked.body_id, Role.REVIEWER, session=session)
+        with recorded_at(at_nine(first_visit)):
+            change_status(
+                session=session,
+                actor=reviewer,
+                certificate_id=revoked.id,
+                action="suspend",
+                reason="拒绝接受监督检查",
+            )
+        with recorded_at(at_nine(revoked_on)):
+            change_status(
+                session=session,
+                actor=reviewer,
+                certificate_id=revoked.id,
+                action="revoke",
+                reason="暂停期满未整改",
+            )
+    due = [c for c in running[1:] if c.next_surveillance_due and c.next_surveillance_due < today]
+    if due:
+        suspended = due[-1]  # the most recent whose first surveillance has come
+        visited_on = suspended.next_surveillance_due
+        reviewer = _user_of(suspended.body_id, Role.REVIEWER, session=session)
+        with recorded_at(at_nine(visited_on)):
+            record_surveillance(
+                session=session,
+                actor=reviewer,
+                certificate_id=suspended.id,
+                visited_on=visited_on,
+                result="failed",
+                notes="监督抽样：28 天抗压强度不合格",
+                today=today,
+            )

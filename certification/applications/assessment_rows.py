@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from catalog.units import format_unit
 from certification.criteria.model import Criteria
+from certification.criteria.rules import EVIDENCE_MISSING, EVIDENCE_TOO_OLD, NOT_JUDGED
 from certification.models import PrerequisiteJudgement, ReviewedValue
 from greenbm.i18n import localized
 
@@ -42,6 +43,7 @@ class PrerequisiteRow:
     name: str
     passed: bool
     note: str
+    judged: bool = True  # False: waiting for the reviewer, neither met nor failed yet
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,16 @@ def _limit_note(limits: tuple[str, ...], indicators: dict[str, IndicatorRow]) ->
 
 
 def _prerequisite_note(
-    prereq, passed: bool, judgement, preview: bool, indicators: dict[str, IndicatorRow]
+    prereq, row: dict, judgement, preview: bool, indicators: dict[str, IndicatorRow]
 ) -> str:
+    passed = row["passed"]
+    if row["reason"] == EVIDENCE_TOO_OLD:
+        return _(
+            "The document is older than %(n)d months: it cannot count, whatever the judgement.",
+            n=prereq.max_age_months or 0,
+        )
+    if row["reason"] == EVIDENCE_MISSING:
+        return _("The document is missing.")
     if judgement is not None:
         verdict = (
             _("Met, says the reviewer") if judgement.passed else _("Not met, says the reviewer")
@@ -144,7 +154,7 @@ def assessment_rows(
     for row in assessment["prerequisites"]:
         prereq = prereqs.get(row["code"])
         note = (
-            _prerequisite_note(prereq, row["passed"], judgements.get(row["code"]), preview, by_code)
+            _prerequisite_note(prereq, row, judgements.get(row["code"]), preview, by_code)
             if prereq
             else ""
         )
@@ -154,6 +164,7 @@ def assessment_rows(
                 localized(prereq) if prereq else row["code"],
                 row["passed"],
                 note or row["reason"],
+                judged=row["reason"] != NOT_JUDGED,
             )
         )
     prerequisites = tuple(rows)

@@ -16,8 +16,9 @@ from certification.applications.services import (
     notify_manufacturer,
 )
 from certification.certificates.issue import issue_certificate
-from certification.criteria.assessment import declared_values
-from certification.criteria.rules import assessment_to_dict
+from certification.criteria.assessment import declared_values, evidence_checks
+from certification.criteria.model import Criteria
+from certification.criteria.rules import NOT_JUDGED, Assessment, assessment_to_dict
 from certification.models import (
     Application,
     ApplicationState,
@@ -26,6 +27,7 @@ from certification.models import (
 )
 from certification.states import APPLICATIONS, apply_move
 from greenbm.errors import Invalid, NotAllowed
+from greenbm.i18n import localized
 from greenbm.models_base import utcnow
 
 S = ApplicationState
@@ -121,9 +123,15 @@ def record_review(
             errors[f"value_{code}"] = [_("Unknown indicator.")]
         elif declared.get(code) != correction.value and not correction.reason.strip():
             errors[f"reason_{code}"] = [_("Give a reason for every corrected value.")]
+    evidence = evidence_checks(product, criteria, date.today(), session=session)
     for code, judgement in judgements.items():
         if code not in prereq_codes:
             errors[f"prereq_{code}"] = [_("Unknown prerequisite.")]
+        elif judgement.passed and code in evidence and not evidence[code].ok:
+            # The document's presence and date are facts; a reviewer may fail it, never pass it.
+            errors[f"prereq_{code}"] = [
+                evidence[code].message + " " + _("This is a fact, so it cannot be marked as met.")
+            ]
         elif not judgement.passed and not judgement.reason.strip():
             errors[f"prereq_reason_{code}"] = [_("Say why the prerequisite is not met.")]
     if errors:
@@ -164,6 +172,24 @@ def record_review(
     return application
 
 
+def approval_refusal(assessment: Assessment, criteria: Criteria) -> str:
+    """Say to the reviewer why an assessment without a star cannot be approved: the real cause."""
+    names = {p.code: localized(p) for p in criteria.prerequisites}
+    unjudged = [names[p.code] for p in assessment.prerequisites if p.reason == NOT_JUDGED]
+    if unjudged:
+        return _(
+            "Judge every prerequisite before approving; not judged yet: %(names)s.",
+            names="; ".join(unjudged),
+        )
+    failed = [names[p.code] for p in assessment.prerequisites if not p.passed]
+    if failed:
+        return _(
+            "A prerequisite is not met (%(names)s): the application can only be rejected.",
+            names="; ".join(failed),
+        )
+    return _("The assessment gives no star: the application can only be rejected.")
+
+
 def decide_application(
     *,
     session: Session,
@@ -180,9 +206,8 @@ def decide_application(
     )
     assessment = assess_application(application, today=today, session=session)
     if approve and assessment.stars < 1:
-        raise Invalid(
-            {"decision": [_("The assessment gives no star: the application can only be rejected.")]}
-        )
+        criteria = application_criteria(application, session=session)
+        raise Invalid({"decision": [approval_refusal(assessment, criteria)]})
     application.assessment = json.dumps(assessment_to_dict(assessment), ensure_ascii=False)
     application.decision_reason = reason.strip()
     action = "approve" if approve else "reject"

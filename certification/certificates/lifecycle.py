@@ -23,6 +23,9 @@ from greenbm.errors import Invalid, NotAllowed
 
 SURVEILLANCE_INTERVAL_MONTHS = 12  # [official] at most 12 months between visits
 RENEWAL_WINDOW_DAYS = 90  # [official] renewal is applied for within 90 days before expiry
+# [project, after general certification practice: domain.md] an unresolved suspension is
+# revoked once this period has passed (the demo history follows it).
+SUSPENSION_MONTHS = 6
 St = CertificateStatus
 
 

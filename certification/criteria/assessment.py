@@ -1,5 +1,6 @@
 """Assessing a product's data against its criteria: completeness, evidence and the star level."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -10,7 +11,12 @@ from catalog.evidence import product_evidence
 from catalog.models import Category, Product
 from catalog.services import indicator_values
 from certification.criteria.model import Criteria
-from certification.criteria.rules import Assessment, assess
+from certification.criteria.rules import (
+    EVIDENCE_MISSING,
+    EVIDENCE_TOO_OLD,
+    Assessment,
+    assess,
+)
 from certification.criteria.store import active_criteria
 from greenbm.i18n import localized
 
@@ -25,10 +31,21 @@ def declared_values(product: Product, *, session: Session) -> dict[str, float]:
     return values
 
 
-def _evidence_status(product: Product, criteria: Criteria, today: date, *, session: Session):
-    """Return {prerequisite code: (present, reason)} for prerequisites that need evidence."""
+@dataclass(frozen=True)
+class EvidenceCheck:
+    """Whether a prerequisite's document is there and recent enough: a fact, not a judgement."""
+
+    ok: bool
+    fault: str | None  # EVIDENCE_MISSING or EVIDENCE_TOO_OLD when not ok
+    message: str
+
+
+def evidence_checks(
+    product: Product, criteria: Criteria, today: date, *, session: Session
+) -> dict[str, EvidenceCheck]:
+    """Return {prerequisite code: check} for the prerequisites that need a document."""
     files = product_evidence(session=session, product_id=product.id)
-    status = {}
+    checks = {}
     for prereq in criteria.prerequisites:
         if prereq.check != "evidence":
             continue
@@ -37,20 +54,28 @@ def _evidence_status(product: Product, criteria: Criteria, today: date, *, sessi
             oldest = today - relativedelta(months=prereq.max_age_months)
             recent = [f for f in matching if f.test_date and f.test_date >= oldest]
             if matching and not recent:
-                status[prereq.code] = (
+                checks[prereq.code] = EvidenceCheck(
                     False,
+                    EVIDENCE_TOO_OLD,
                     _(
-                        "%(kind)s is older than %(n)d months.",
-                        kind=localized(prereq),
+                        "%(name)s: the latest document is dated %(date)s, older than %(n)d months.",
+                        name=localized(prereq),
+                        date=max(f.test_date for f in matching if f.test_date),
                         n=prereq.max_age_months,
-                    ),
+                    )
+                    if any(f.test_date for f in matching)
+                    else _("%(name)s: the document has no date.", name=localized(prereq)),
                 )
                 continue
             matching = recent
-        status[prereq.code] = (
-            (True, "") if matching else (False, _("Missing: %(name)s", name=localized(prereq)))
+        checks[prereq.code] = (
+            EvidenceCheck(True, None, "")
+            if matching
+            else EvidenceCheck(
+                False, EVIDENCE_MISSING, _("Missing: %(name)s", name=localized(prereq))
+            )
         )
-    return status
+    return checks
 
 
 def missing_for_application(
@@ -71,9 +96,9 @@ def missing_for_application(
         missing.append(
             _("The product's class (%(name)s).", name=localized(category, "variant_name"))
         )
-    for ok, reason in _evidence_status(product, criteria, today, session=session).values():
-        if not ok:
-            missing.append(reason)
+    for check in evidence_checks(product, criteria, today, session=session).values():
+        if not check.ok:
+            missing.append(check.message)
     return missing
 
 
@@ -93,13 +118,15 @@ def assess_product(
     in a `preview` and as not judged otherwise.
     """
     values = declared_values(product, session=session) | confirmed
-    evidence = _evidence_status(product, criteria, today, session=session)
+    evidence = evidence_checks(product, criteria, today, session=session)
+    # A missing or too old document is a fact: it fails the prerequisite whatever is judged.
+    facts = {code: check.fault for code, check in evidence.items() if not check.ok}
     prerequisites: dict[str, bool | None] = {}
     for prereq in criteria.prerequisites:
         if prereq.code in judged:
             prerequisites[prereq.code] = judged[prereq.code]
         elif prereq.check == "evidence":
-            prerequisites[prereq.code] = evidence[prereq.code][0]
+            prerequisites[prereq.code] = evidence[prereq.code].ok
         elif prereq.check == "data":
             prerequisites[prereq.code] = (
                 None
@@ -115,6 +142,7 @@ def assess_product(
         values={code: value for code, value in values.items() if code in codes},
         prerequisites=prerequisites,
         declared_unit=product.declared_unit,
+        facts=facts,
     )
 
 

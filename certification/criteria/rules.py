@@ -15,6 +15,9 @@ from certification.criteria.model import Criteria, IndicatorCriterion
 from certification.criteria.scoring import indicator_level, indicator_score
 
 NOT_JUDGED = "not judged"
+# Why an evidence prerequisite fails as a matter of fact, whatever a reviewer says.
+EVIDENCE_MISSING = "document missing"
+EVIDENCE_TOO_OLD = "document too old"
 
 
 class AssessmentError(ValueError):
@@ -193,19 +196,24 @@ def assess(
     values: Mapping[str, float | None],
     prerequisites: Mapping[str, bool | None],
     declared_unit: str | None = None,
+    facts: Mapping[str, str] | None = None,
 ) -> Assessment:
     """Assess a product's indicator values and prerequisite judgements against the criteria."""
     # A prerequisite with `limit_indicators` is decided from the values (a given false still
     # fails it); any other prerequisite without a judgement fails as "not judged". An indicator
     # limited to some `declared_units` is skipped for a product declared in another unit;
-    # declared_unit=None means the category's own unit, so every indicator applies.
+    # declared_unit=None means the category's own unit, so every indicator applies. `facts`
+    # maps a prerequisite to why it fails as a fact (EVIDENCE_TOO_OLD): no judgement overrides.
     variant = _check_input(criteria, variant, values, prerequisites)
     results = {
         ind.code: _assess_indicator(ind, values.get(ind.code), variant, declared_unit)
         for ind in criteria.indicators
     }
+    facts = facts or {}
     judged = tuple(
-        _judge(p.code, p.limit_indicators, prerequisites.get(p.code), results)
+        PrerequisiteResult(p.code, False, facts[p.code])
+        if p.code in facts
+        else _judge(p.code, p.limit_indicators, prerequisites.get(p.code), results)
         for p in criteria.prerequisites
     )
     applicable = [r for r in results.values() if r.applicable]

@@ -109,6 +109,11 @@ def test_a_suspended_certificate_leaves_the_default_results_at_once(
 
 def test_withdrawn_and_newly_published_products(index, session, catalogue, index_dir):
     aac, draft = catalogue["aac"], catalogue["draft"]
+    # A product is withdrawn only once its certificate is no longer valid (publish rule).
+    set_certification_summary(
+        aac.id, number=aac.cert_number, stars=None, status="revoked", valid_until=None,
+        session=session,
+    )  # fmt: skip
     withdraw_product(session=session, actor=owner(session, aac), product_id=aac.id)
     publish_product(session=session, actor=owner(session, draft), product_id=draft.id)
     session.commit()
@@ -136,7 +141,7 @@ def test_apply_is_idempotent_and_batched(index, session, catalogue, index_dir):
     assert indexer.apply_outbox(index_dir, session=session) == outbox_rows(session)
     again = index.search("", sort="gwp", per_page=50)
     assert (again.ids, again.facets) == (once.ids, once.facets)
-    assert once.total == 9  # every published product has a valid certificate
+    assert once.total == 10  # every product: a valid certificate publishes the draft too
 
 
 def test_a_second_instance_catches_up(index, session, catalogue, index_dir, tmp_path):

@@ -336,7 +336,7 @@ def test_unmet_prerequisite_needs_a_reason_and_blocks_approval(session, world, s
         f"{url}/decide", data={"decision": "approve", "lock_version": lock_of(page)}
     )
     assert response.status_code == 400
-    assert "The assessment gives no star" in text_of(response)
+    assert "A prerequisite is not met (" in text_of(response)
     response = reviewer.post(
         f"{url}/decide", data={"decision": "reject", "reason": "", "lock_version": lock_of(page)}
     )

@@ -89,12 +89,12 @@ def test_a_backup_restores_every_record_and_file_into_a_fresh_instance(
     fresh = make_app("fresh", DATABASE_URL=fresh_database_url)
     result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
-    assert "Indexed 1 products." in result.output
+    assert "Indexed 2 products." in result.output  # the certified one is public too
     assert database_rows(fresh.extensions["db_engine"]) == before_rows
     assert stored_files(fresh.config) == before_files
     assert not list(Path(fresh.config["INSTANCE_DIR"]).glob(".*.restore-*"))
     with SearchIndex(fresh.config["SEARCH_INDEX_DIR"]) as index:
-        assert index.doc_count() == 1
+        assert index.doc_count() == 2
     # The restored instance serves what it restored: sign-in, the evidence, the certificate.
     client = fresh.test_client()
     client.post("/login", data={"email": world.maker.email, "password": factories.PASSWORD})
