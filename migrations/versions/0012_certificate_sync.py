@@ -6,7 +6,7 @@ imply; a suspended certificate made valid again is taken as reinstated (a reissu
 suspension looks the same and cannot be told apart afterwards).
 
 Revision ID: i16w0012
-Revises: 5c0e9f7a2d31
+Revises: i15c0011
 Create Date: 2026-12-07 05:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'i16w0012'
-down_revision: str | None = '5c0e9f7a2d31'
+down_revision: str | None = 'i15c0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

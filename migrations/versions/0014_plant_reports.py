@@ -5,7 +5,7 @@ product lines and solid wastes, and the figures an administrator enters with the
 (phosphogypsum produced, a cited clinker base year). Only confirmed reports count.
 
 Revision ID: i18r0014
-Revises: 5c0e9f7a2d31
+Revises: i16w0012
 Create Date: 2026-12-07 04:36:11.555032
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = 'i18r0014'
-down_revision: str | None = '5c0e9f7a2d31'
+down_revision: str | None = 'i16w0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
