@@ -24,6 +24,9 @@ class AuditAction(StrEnum):
     CRITERIA_UPLOADED = "criteria.uploaded"
     CRITERIA_ACTIVATED = "criteria.activated"
     PLANT_CONFIRMED = "plant.confirmed"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
+    EXTERNAL_CERTIFICATES_IMPORTED = "external_certificates.imported"
 
 
 class AuditEntry(SQLModel, table=True):
