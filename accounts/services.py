@@ -12,6 +12,7 @@ from accounts.credit_code import CreditCodeError, normalize_credit_code
 from accounts.divisions import DIVISIONS
 from accounts.models import ROLE_OF_KIND, Organisation, OrganisationKind, Role, User
 from accounts.passwords import hash_password, verify_password
+from accounts.recorded import unclaimed_manufacturer
 from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import Duplicate, Invalid, NotAllowed
 from greenbm.models_base import utcnow
@@ -49,7 +50,9 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _check_organisation(data: OrganisationData, *, session: Session) -> Organisation:
+def _check_organisation(
+    data: OrganisationData, *, session: Session, claiming: bool = False
+) -> Organisation:
     errors: dict[str, list[str]] = {}
     if data.kind not in OrganisationKind.__members__.values():
         errors["kind"] = [_("Unknown organisation kind.")]
@@ -64,7 +67,8 @@ def _check_organisation(data: OrganisationData, *, session: Session) -> Organisa
         code = None
     if errors:
         raise Invalid(errors)
-    if session.exec(select(Organisation.id).where(Organisation.credit_code == code)).first():
+    taken = select(Organisation.id).where(Organisation.credit_code == code)
+    if not claiming and session.exec(taken).first():
         raise Duplicate(
             {"credit_code": [_("An organisation with this credit code is registered.")]}
         )
@@ -133,13 +137,20 @@ def register_manufacturer(
     must answer it as it answers a registration, so that it does not tell who has an account.
     """
     organisation.kind = OrganisationKind.MANUFACTURER
-    org = _check_organisation(organisation, session=session)
+    # A manufacturer first recorded from another body's certificate takes over that entry,
+    # with its products and certificates, when it registers with the same credit code.
+    recorded = unclaimed_manufacturer(organisation.credit_code, session=session)
+    org = _check_organisation(organisation, session=session, claiming=recorded is not None)
     try:
         _check_new_user(email, password, session=session)
     except EmailTaken:
         # The work of a registration all the same: the time of the answer must not tell either.
         hash_password(password)
         raise
+    if recorded is not None:
+        for name in OrganisationData.__dataclass_fields__:
+            setattr(recorded, name, getattr(org, name))
+        org = recorded
     session.add(org)
     _flush_unique(session=session)
     user = _new_user(org, email, password, display_name, session=session)
