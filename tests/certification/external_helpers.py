@@ -9,11 +9,7 @@ from sqlmodel import Session
 from accounts.models import Organisation
 from tests import factories
 
-COLUMNS = (
-    "certificate_number,body_name,body_code,holder_uscc,holder_name,manufacturer_uscc,"
-    "manufacturer_name,product_name,model,category,stars,status,issued_on,valid_until,"
-    "plant_address,gwp,gwp_unit"
-).split(",")
+COLUMNS = ["certificate_number", "body_name", "body_code", "holder_uscc", "holder_name", "manufacturer_uscc", "manufacturer_name", "product_name", "model", "category", "stars", "status", "issued_on", "valid_until", "plant_address", "gwp", "gwp_unit"]
 
 
 def make_other_body(session: Session, code: str = "CNCA-R-2099-901") -> Organisation:

@@ -19,7 +19,6 @@ from pypdf.generic import (
 )
 from sqlmodel import func, select
 
-import eligibility.files
 import greenbm.table_files
 from accounts.models import Organisation
 from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
