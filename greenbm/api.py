@@ -21,6 +21,8 @@ API_VERSION = "1.0.0"
 
 api_bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
+# Keys sent as `Authorization: Bearer <key>` (accounts.api_auth reads them).
+API_KEY_SCHEME = "ApiKey"
 _schemas: dict[str, dict] = {}
 _paths: dict[str, dict[str, dict]] = {}
 _RULE_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
@@ -100,6 +102,8 @@ PROBLEM = api_schema(
 
 _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
+    401: "No API key, or an unknown or revoked one.",
+    403: "The API key's organisation may not do this.",
     404: "Not found.",
     429: "Too many requests: retry after the Retry-After seconds.",
     503: "The database is unavailable at the moment: retry after the Retry-After seconds.",
@@ -163,17 +167,23 @@ def api_post(
     description: str = "",
     tags: tuple[str, ...] = (),
     errors: tuple[int, ...] = (400,),
+    security: list[dict] | None = None,
+    method: str = "post",
+    parameters: dict[str, dict] | None = None,
 ) -> Callable:
-    """Add a POST route taking a JSON body to the API blueprint and describe it likewise.
+    """Add a POST (or PUT) route taking a JSON body to the API blueprint and describe it likewise.
 
-    `request_body` is the JSON schema of the body; the other arguments are as for `api_get`.
+    `request_body` is the JSON schema of the body; `security` the OpenAPI security
+    requirements (see API_KEY_SCHEME); the other arguments are as for `api_get`.
     """
-    path, path_parameters = _openapi_path(rule, {})
+    path, path_parameters = _openapi_path(rule, parameters or {})
     operation = _operation(operation_id, summary, response, description, tags, errors)
     operation["requestBody"] = {"required": True, **_json_content(request_body)}
     if path_parameters:
         operation["parameters"] = path_parameters
-    return _route("post", rule, path, operation)
+    if security is not None:
+        operation["security"] = security
+    return _route(method, rule, path, operation)
 
 
 def _operation(
@@ -232,7 +242,16 @@ def openapi_document() -> dict:
             ),
         },
         "paths": copy.deepcopy(dict(sorted(_paths.items()))),
-        "components": {"schemas": copy.deepcopy(dict(sorted(_schemas.items())))},
+        "components": {
+            "schemas": copy.deepcopy(dict(sorted(_schemas.items()))),
+            "securitySchemes": {
+                API_KEY_SCHEME: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An organisation's API key, created on its account page.",
+                }
+            },
+        },
     }
 
 

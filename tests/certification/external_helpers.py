@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from accounts.models import Organisation
+from certification.external.records import FIELDS
 from tests import factories
 
-COLUMNS = ["certificate_number", "body_name", "body_code", "holder_uscc", "holder_name", "manufacturer_uscc", "manufacturer_name", "product_name", "model", "category", "stars", "status", "issued_on", "valid_until", "plant_address", "gwp", "gwp_unit"]
+COLUMNS = list(FIELDS)
 
 
 def make_other_body(session: Session, code: str = "CNCA-R-2099-901") -> Organisation:
