@@ -36,6 +36,7 @@ class OrganisationData:
     contact_phone: str = ""
     contact_email: str = ""
     cert_number_prefix: str | None = None
+    approval_number: str | None = None
 
 
 class EmailTaken(Duplicate):
@@ -67,6 +68,16 @@ def _check_organisation(
         code = None
     if errors:
         raise Invalid(errors)
+    approval = " ".join((data.approval_number or "").split()).upper() or None
+    if approval and data.kind != OrganisationKind.CERTIFICATION_BODY:
+        raise Invalid({"approval_number": [_("Only certification bodies have one.")]})
+    if (
+        approval
+        and session.exec(
+            select(Organisation.id).where(Organisation.approval_number == approval)
+        ).first()
+    ):
+        raise Duplicate({"approval_number": [_("Another body has this approval number.")]})
     taken = select(Organisation.id).where(Organisation.credit_code == code)
     if not claiming and session.exec(taken).first():
         raise Duplicate(
@@ -83,6 +94,7 @@ def _check_organisation(
         contact_phone=data.contact_phone.strip(),
         contact_email=normalize_email(data.contact_email),
         cert_number_prefix=(data.cert_number_prefix or "").strip().upper() or None,
+        approval_number=approval,
     )
 
 
@@ -187,6 +199,7 @@ def create_organisation(
             "credit_code": org.credit_code,
             "division_code": org.division_code,
             "cert_number_prefix": org.cert_number_prefix,
+            "approval_number": org.approval_number,
         },
         subject_organisation_id=org.id,
         session=session,

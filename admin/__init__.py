@@ -52,4 +52,10 @@ def state_word(code: str | None) -> str:
     return str(_WORDS.get(code, code)) if code else "—"
 
 
-from admin import audit_views, catalogue_views, plant_views, views  # noqa: E402,F401
+from admin import (  # noqa: E402,F401
+    audit_views,
+    catalogue_views,
+    external_views,
+    plant_views,
+    views,
+)
