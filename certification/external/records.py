@@ -159,6 +159,11 @@ def body_with_code(code: str, *, session: Session) -> Organisation | None:
 def _snapshot(record: ExternalRecord, body: Organisation) -> str:
     printed = {
         "holder_name_zh": record.holder_name,
+        "holder_name_en": "",
+        "factory_name": "",
+        "product_name_en": "",
+        "series": "",
+        "standard": "",
         "holder_credit_code": record.holder_uscc,
         "manufacturer_name_zh": record.manufacturer_name,
         "manufacturer_credit_code": record.manufacturer_uscc,
