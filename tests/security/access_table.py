@@ -56,6 +56,8 @@ ARGS: dict[str, object] = {
     "organisation_id": "maker_a_org_id",
     "version_id": "criteria_version_id",
     "key": "certified-category",
+    "key_id": "api_key_id",
+    "body_code": "CNCA-R-0000-000",
 }
 
 
@@ -136,12 +138,19 @@ ROUTES: list[Route] = [
     Route("api.check_eligibility",                  "GET",  PUBLIC, query="?supplier={maker_a_uscc}&category=cement"),
     # POST only to send many questions at once; answers public data, changes nothing.
     Route("api.check_eligibility_many",             "POST", PUBLIC),
+    # Authenticated by a certification body's API key, never by the session: who may change
+    # which record is tested in tests/certification/test_external_push.py.
+    Route("api.put_external_certificate",           "PUT",  PUBLIC),
     Route("api._unknown",                           "GET",  NOWHERE),
 
     # --- accounts ------------------------------------------------------------------------------
     Route("accounts.login",                         "GET",  PUBLIC),
     Route("accounts.login",                         "POST", PUBLIC),
     Route("accounts.logout",                        "POST", SIGNED_IN),
+    # Each organisation's own keys (tests/accounts/test_api_key_pages.py: no one else's).
+    Route("accounts.api_keys",                      "GET",  SIGNED_IN),
+    Route("accounts.create_key",                    "POST", SIGNED_IN),
+    Route("accounts.revoke_key",                    "POST", MAKER_A),
     Route("accounts.register",                      "GET",  "ok go go go go go go go go"),
     Route("accounts.register",                      "POST", "ok go go go go go go go go"),
     Route("certification.notifications",            "GET",  SIGNED_IN),
@@ -177,6 +186,11 @@ ROUTES: list[Route] = [
     Route("admin.audit",                            "GET",  ADMIN),
     Route("admin.plants",                           "GET",  ADMIN),
     Route("admin.confirm",                          "POST", ADMIN),
+    Route("admin.external_import",                  "GET",  ADMIN),
+    Route("admin.external_import",                  "POST", ADMIN),
+    Route("admin.external_import_status",           "GET",  ADMIN, {"token": "import_token"}),
+    Route("admin.external_import_next",             "POST", ADMIN, {"token": "import_token"}),
+    Route("admin.external_import_errors",           "GET",  ADMIN, {"token": "import_token"}),
 
     # --- manufacturer: plants, products, evidence, openEPD -------------------------------------
     Route("manufacturer.plants",                    "GET",  MAKERS),

@@ -20,6 +20,9 @@ EXEMPT = {
     # Answers many eligibility questions in one JSON request for other systems: it reads
     # public certificate data, changes nothing, and does not look at the session cookie.
     "api.check_eligibility_many": "read-only JSON for other systems; no cookie auth",
+    # A certification body's system authenticates with its API key in the Authorization
+    # header; the session cookie gives no access to it.
+    "api.put_external_certificate": "API-key auth only; no cookie auth",
 }
 
 

@@ -28,6 +28,8 @@ from eligibility.result_store import save_result
 from procurement.line_services import add_product_line
 from procurement.services import ProjectInput, create_list, create_project
 from seeds.certification_demo import blank_pdf
+from accounts.api_keys import create_api_key
+from admin.import_jobs import start_job
 from tests import factories
 
 PRINCIPALS = (
@@ -220,8 +222,13 @@ def build_world(session: Session, app: Flask) -> World:
             "rows": [],
         },
     )
+    api_key, _secret = create_api_key(session=session, actor=maker_a, name="A 的系统")
+    session.commit()
+    import_token = start_job(app.config["INSTANCE_DIR"], "certs.csv", [])
     cement_id = factories.category(session, "cement").id
     ids = {
+        "api_key_id": api_key.id,
+        "import_token": import_token,
         "plant_id": plant.id,
         "draft_id": draft.id,
         "published_id": published.id,
