@@ -76,3 +76,10 @@ def recorded_product(
     session.flush()
     queue_for_index(product.id, session=session)
     return product
+
+
+def recorded_from(product: Product, *, session: Session) -> Organisation | None:
+    """Return the body whose certificate the product's entry was recorded from, or None."""
+    if product.recorded_from_id is None:
+        return None
+    return session.get(Organisation, product.recorded_from_id)

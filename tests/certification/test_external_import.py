@@ -29,7 +29,7 @@ def _counts(session: Session) -> tuple:
     )
 
 
-def test_a_row_creates_certificate_manufacturer_and_recorded_product(app, session):
+def test_a_row_creates_certificate_manufacturer_and_recorded_product(app, session, client):
     body = make_other_body(session)
     code = factories.credit_code("430100")
     report = _import(session, csv_file([row(body, "HN-2026-0001", code)]))
@@ -51,6 +51,9 @@ def test_a_row_creates_certificate_manufacturer_and_recorded_product(app, sessio
         ProductStatus.PUBLISHED,
         "valid",
     )
+    session.commit()
+    page = client.get(f"/catalog/products/{product.id}").get_data(as_text=True)
+    assert 'data-testid="recorded-from"' in page and body.name_zh in page
 
 
 def test_importing_the_same_file_twice_changes_nothing(app, session):

@@ -15,7 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, select
 
+from accounts.api_keys import create_api_key
 from accounts.models import Organisation, OrganisationKind, User
+from admin.import_jobs import start_job
 from catalog.evidence import store_evidence
 from catalog.models import EvidenceFile
 from catalog.plants import record_energy_figure
@@ -28,8 +30,6 @@ from eligibility.result_store import save_result
 from procurement.line_services import add_product_line
 from procurement.services import ProjectInput, create_list, create_project
 from seeds.certification_demo import blank_pdf
-from accounts.api_keys import create_api_key
-from admin.import_jobs import start_job
 from tests import factories
 
 PRINCIPALS = (
