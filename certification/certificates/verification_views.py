@@ -3,10 +3,10 @@
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from certification import bp
+from certification.certificates.confirmation import external_record
 from certification.certificates.files import certificate_pdf
 from certification.certificates.issue import printed
 from certification.certificates.queries import certificate_events, get_certificate, live_status
-from certification.external.confirmation import external_record
 from certification.models import CertificateSource
 from greenbm.db import get_session
 from greenbm.errors import NotFound
