@@ -16,6 +16,7 @@ from sqlmodel import select
 from accounts.api_auth import request_key
 from accounts.models import Organisation
 from catalog.certificate_status import CertificateStatus, live_status
+from certification.certificates.confirmation import external_record
 from certification.external.records import (
     body_with_code,
     category_finder,
@@ -27,9 +28,11 @@ from greenbm.api import (
     API_KEY_SCHEME,
     DATE,
     TEXT,
+    api_get,
     api_post,
     api_schema,
     closed_object,
+    nullable,
     string_enum,
 )
 from greenbm.db import get_session
@@ -78,6 +81,59 @@ RECORD_OUT = api_schema(
         }
     ),
 )
+
+
+RECORD_STATE = api_schema(
+    "ExternalCertificateState",
+    closed_object(
+        {
+            "number": TEXT,
+            "body_code": TEXT,
+            "status": string_enum(STATUSES, "Live status today."),
+            "source": string_enum(("imported", "pushed")),
+            "last_confirmed_at": {**TEXT, "format": "date-time"},
+            "unconfirmed_since": nullable(
+                {**DATE, "description": "Set once the record is not confirmed for too long."}
+            ),
+        }
+    ),
+)
+
+
+@api_get(
+    "/external-certificates/<body_code>/<number>",
+    operation_id="get_external_certificate",
+    summary="Another body's certificate as recorded here: live status and last confirmation.",
+    response=RECORD_STATE,
+    tags=("certificates",),
+)
+def get_external_certificate(body_code: str, number: str):
+    """Return the stored state of a body's certificate record (public, like verification)."""
+    session = get_session()
+    body = body_with_code(body_code, session=session)
+    certificate = session.exec(
+        select(Certificate).where(Certificate.number == number.strip().upper())
+    ).first()
+    if (
+        body is None
+        or certificate is None
+        or certificate.body_id != body.id
+        or certificate.source == CertificateSource.ISSUED
+    ):
+        abort(404, description="No such certificate record of this body.")
+    facts = external_record(certificate, session=session)
+    return jsonify(
+        {
+            "number": certificate.number,
+            "body_code": body.approval_number,
+            "status": live_status(certificate.status, certificate.valid_until, date.today()),
+            "source": certificate.source,
+            "last_confirmed_at": certificate.last_confirmed_at.isoformat(),
+            "unconfirmed_since": facts.unconfirmed_since.isoformat()
+            if facts.unconfirmed_since
+            else None,
+        }
+    )
 
 
 def _record_body() -> dict:

@@ -55,6 +55,12 @@ def test_a_body_pushes_and_suspends_its_certificate(app, session, client):
     assert (certificate.status, certificate.source) == ("suspended", "pushed")
     session.refresh(key)
     assert key.last_used_at is not None
+    state = client.get(url).get_json()
+    assert (state["status"], state["source"], state["unconfirmed_since"]) == (
+        "suspended",
+        "pushed",
+        None,
+    )
 
 
 def test_a_body_can_never_change_another_bodys_records(app, session, client):

@@ -141,6 +141,8 @@ ROUTES: list[Route] = [
     # Authenticated by a certification body's API key, never by the session: who may change
     # which record is tested in tests/certification/test_external_push.py.
     Route("api.put_external_certificate",           "PUT",  PUBLIC),
+    # Public like verification; the world holds no other body's record (a 404 for everyone).
+    Route("api.get_external_certificate",           "GET",  NOWHERE),
     Route("api._unknown",                           "GET",  NOWHERE),
 
     # --- accounts ------------------------------------------------------------------------------
