@@ -24,13 +24,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _defer_foreign_keys() -> None:
-    # SQLite makes a column nullable by copying the table; `certificate` is referenced by its
-    # events, surveillance records and applications, and dropping the old copy would break
-    # those references until the new one takes its name. Deferred, they are checked at
-    # commit, when they hold again. (PRAGMA foreign_keys cannot change inside a transaction.)
-    if op.get_bind().dialect.name == 'sqlite':
-        op.execute('PRAGMA defer_foreign_keys = ON')
+def _foreign_keys(on: bool) -> None:
+    # SQLite makes a column nullable by copying the table, and dropping the old `certificate`
+    # fails while its events, surveillance records and applications refer to it with foreign
+    # keys enforced. The app's engine turns them on for every connection; they are turned off
+    # around the copy (the copy keeps every id, so every reference holds again after). The
+    # pragma has no effect inside a transaction: the statements alembic ran before (its
+    # version row) are committed first. SQLite DDL under pysqlite is not transactional anyway.
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        return
+    if not on and bind.connection.driver_connection.in_transaction:
+        bind.connection.driver_connection.commit()
+    op.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    if on:
+        broken = bind.exec_driver_sql('PRAGMA foreign_key_check').all()
+        if broken:
+            raise RuntimeError(f'foreign keys broken by the certificate copy: {broken[:5]}')
 
 
 def upgrade() -> None:
@@ -69,22 +79,24 @@ def upgrade() -> None:
     op.add_column(
         'certificate', sa.Column('last_confirmed_at', sa.DateTime(timezone=True), nullable=True)
     )
-    _defer_foreign_keys()
+    _foreign_keys(on=False)
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.alter_column('criteria_version_id', existing_type=sa.Integer(), nullable=True)
         batch_op.alter_column('application_id', existing_type=sa.Integer(), nullable=True)
+    _foreign_keys(on=True)
 
 
 def downgrade() -> None:
     op.execute(sa.text("DELETE FROM certificateevent WHERE certificate_id IN "
                        "(SELECT id FROM certificate WHERE source <> 'issued')"))
     op.execute(sa.text("DELETE FROM certificate WHERE source <> 'issued'"))
-    _defer_foreign_keys()
+    _foreign_keys(on=False)
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.alter_column('application_id', existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column('criteria_version_id', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column('last_confirmed_at')
         batch_op.drop_column('source')
+    _foreign_keys(on=True)
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.drop_column('recorded_from_id')
     op.drop_index('ix_organisation_approval_number', table_name='organisation')
