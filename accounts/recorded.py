@@ -1,11 +1,11 @@
-"""Manufacturers known only from another body's certificate, until they register themselves."""
+"""Organisations known from other bodies' certificates: bodies' numbers, recorded makers."""
 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from accounts.credit_code import CreditCodeError, normalize_credit_code
 from accounts.models import Organisation, OrganisationKind, User
-from greenbm.errors import Invalid
+from greenbm.errors import Duplicate, Invalid
 
 
 def unclaimed_manufacturer(credit_code: str, *, session: Session) -> Organisation | None:
@@ -53,3 +53,14 @@ def manufacturer_of_record(
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def checked_approval_number(kind: str, text: str | None, *, session: Session) -> str | None:
+    """Return a body's CNCA approval number normalised (None if empty); refuse a taken one."""
+    approval = " ".join((text or "").split()).upper() or None
+    if approval and kind != OrganisationKind.CERTIFICATION_BODY:
+        raise Invalid({"approval_number": [_("Only certification bodies have one.")]})
+    taken = select(Organisation.id).where(Organisation.approval_number == approval)
+    if approval and session.exec(taken).first():
+        raise Duplicate({"approval_number": [_("Another body has this approval number.")]})
+    return approval

@@ -1,6 +1,5 @@
 """Use cases of accounts: registering organisations and users, signing in, disabling."""
 
-import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -12,14 +11,12 @@ from accounts.credit_code import CreditCodeError, normalize_credit_code
 from accounts.divisions import DIVISIONS
 from accounts.models import ROLE_OF_KIND, Organisation, OrganisationKind, Role, User
 from accounts.passwords import hash_password, verify_password
-from accounts.recorded import unclaimed_manufacturer
+from accounts.recorded import checked_approval_number, unclaimed_manufacturer
 from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import Duplicate, Invalid, NotAllowed
 from greenbm.models_base import utcnow
 
 MIN_PASSWORD_LENGTH = 8
-# No 0/O, 1/l/I: a generated password is read off the screen and typed in by hand.
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @dataclass
@@ -68,16 +65,7 @@ def _check_organisation(
         code = None
     if errors:
         raise Invalid(errors)
-    approval = " ".join((data.approval_number or "").split()).upper() or None
-    if approval and data.kind != OrganisationKind.CERTIFICATION_BODY:
-        raise Invalid({"approval_number": [_("Only certification bodies have one.")]})
-    if (
-        approval
-        and session.exec(
-            select(Organisation.id).where(Organisation.approval_number == approval)
-        ).first()
-    ):
-        raise Duplicate({"approval_number": [_("Another body has this approval number.")]})
+    approval = checked_approval_number(data.kind, data.approval_number, session=session)
     taken = select(Organisation.id).where(Organisation.credit_code == code)
     if not claiming and session.exec(taken).first():
         raise Duplicate(
@@ -305,8 +293,3 @@ def end_sessions(*, session: Session, user: User) -> None:
     # the version it carries stops matching.
     user.session_version += 1
     session.flush()
-
-
-def generate_password(length: int = 14) -> str:
-    """Return a random password that is easy to read aloud and type."""
-    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _n in range(length))

@@ -13,7 +13,11 @@ from flask import Blueprint, Response, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from greenbm.api_vocabulary import DATE, TEXT, closed_object, names, nullable, string_enum
 from greenbm.extensions import retry_after
+
+# The schema vocabulary lives in api_vocabulary; every package imports it from here.
+__all__ = ["DATE", "TEXT", "closed_object", "names", "nullable", "string_enum"]
 
 API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
@@ -40,46 +44,6 @@ def api_schema(name: str, schema: dict) -> dict:
         raise ValueError(f"API schema {name!r} is already registered differently")
     _schemas[name] = schema
     return schema_ref(name)
-
-
-# --- the schema vocabulary every package's API documents its JSON with -----------------------
-
-TEXT = {"type": "string"}
-DATE = {"type": "string", "format": "date"}
-
-
-def closed_object(properties: dict, description: str = "") -> dict:
-    """Return an object schema that requires every property and allows no other."""
-    schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": list(properties),
-        "properties": properties,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def nullable(schema: dict) -> dict:
-    """Return a schema that allows null as well as what `schema` allows."""
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def string_enum(values: Iterable[str], description: str = "") -> dict:
-    """Return a string schema allowing only `values`, listed in their order."""
-    schema = {"type": "string", "enum": list(values)}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def names(description: str) -> dict:
-    """Return the `name` (Chinese) and `name_en` properties of a thing so described."""
-    return {
-        "name": {**TEXT, "description": f"{description}, in Chinese."},
-        "name_en": {**TEXT, "description": f"{description}, in English (may be empty)."},
-    }
 
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

@@ -150,7 +150,7 @@ def body_with_code(code: str, *, session: Session) -> Organisation | None:
     """Return the certification body with this CNCA approval number, or None."""
     return session.exec(
         select(Organisation).where(
-            Organisation.approval_number == code.strip(),
+            Organisation.approval_number == " ".join(code.split()).upper(),
             Organisation.kind == OrganisationKind.CERTIFICATION_BODY,
         )
     ).first()

@@ -1,5 +1,6 @@
 """A manufacturer first known from another body's certificate takes its entry over."""
 
+import pytest
 from sqlmodel import select
 
 from accounts.models import Organisation, User
@@ -8,6 +9,7 @@ from catalog.models import Product
 from catalog.services import product_input, update_product
 from certification.external.importing import import_rows, read_external_file
 from certification.models import Certificate
+from greenbm.errors import Duplicate, Invalid
 from tests import factories
 from tests.certification.external_helpers import csv_file, make_other_body, row
 
@@ -48,3 +50,17 @@ def test_registering_with_the_credit_code_takes_over_the_recorded_products(app, 
         "HN-2026-0800",
         "valid",
     )
+
+
+def test_a_bodys_approval_number_is_its_own(app, session):
+    body = factories.make_organisation(
+        session, kind="certification_body", approval_number=" cnca-r-2099-950 "
+    )
+    assert body.approval_number == "CNCA-R-2099-950"
+    with pytest.raises(Duplicate):
+        factories.make_organisation(
+            session, kind="certification_body", approval_number="CNCA-R-2099-950"
+        )
+    with pytest.raises(Invalid) as refused:
+        factories.make_organisation(session, approval_number="CNCA-R-2099-951")
+    assert "approval_number" in refused.value.errors
