@@ -201,7 +201,8 @@ def openapi_document() -> dict:
             "description": (
                 "Read-only access to certificates, certification criteria, the catalogue "
                 "and supplier eligibility. The one POST (eligibility) asks many questions "
-                "at once and changes nothing. Errors are RFC 9457 problems "
+                "at once and changes nothing; the one PUT lets a certification body record "
+                "its own certificates with its API key. Errors are RFC 9457 problems "
                 "(application/problem+json) whose detail says in English what to do."
             ),
         },
