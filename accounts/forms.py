@@ -63,6 +63,7 @@ def organisation_data(form: OrganisationFields) -> OrganisationData:
     """Return the organisation a form describes (a manufacturer unless the form has a kind)."""
     kind = getattr(form, "kind", None)
     prefix = getattr(form, "cert_number_prefix", None)
+    approval = getattr(form, "approval_number", None)
     email = getattr(form, "contact_email", None)
     return OrganisationData(
         kind=kind.data if kind is not None and kind.data else "manufacturer",
@@ -75,4 +76,5 @@ def organisation_data(form: OrganisationFields) -> OrganisationData:
         contact_phone=form.contact_phone.data or "",
         contact_email=(email.data or "") if email is not None else "",
         cert_number_prefix=prefix.data if prefix is not None else None,
+        approval_number=approval.data if approval is not None else None,
     )

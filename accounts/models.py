@@ -53,6 +53,8 @@ class Organisation(SQLModel, table=True):
     contact_email: str = Field(default="", max_length=200)
     # Certification bodies number their certificates with their own prefix.
     cert_number_prefix: str | None = Field(default=None, max_length=16)
+    # A certification body's CNCA approval number (批准号): the code its records are filed under.
+    approval_number: str | None = Field(default=None, max_length=40, unique=True, index=True)
     created_at: datetime = timestamp_field()
 
 
@@ -106,3 +108,18 @@ class Notification(SQLModel, table=True):
     endpoint_args: dict | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()
     read_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class ApiKey(SQLModel, table=True):
+    """A key another system of an organisation calls the API with; only its hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=100)
+    # The key's first characters, shown in lists so that its owner can tell keys apart.
+    prefix: str = Field(max_length=16)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = timestamp_field()
+    last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

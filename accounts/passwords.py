@@ -1,5 +1,7 @@
 """Password hashing with argon2."""
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -26,3 +28,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _dummy_hash, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# No 0/O, 1/l/I: a generated password is read off the screen and typed in by hand.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = 14) -> str:
+    """Return a random password that is easy to read aloud and type."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _n in range(length))

@@ -1,6 +1,5 @@
 """Use cases of accounts: registering organisations and users, signing in, disabling."""
 
-import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -12,13 +11,12 @@ from accounts.credit_code import CreditCodeError, normalize_credit_code
 from accounts.divisions import DIVISIONS
 from accounts.models import ROLE_OF_KIND, Organisation, OrganisationKind, Role, User
 from accounts.passwords import hash_password, verify_password
+from accounts.recorded import checked_approval_number, unclaimed_manufacturer
 from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import Duplicate, Invalid, NotAllowed
 from greenbm.models_base import utcnow
 
 MIN_PASSWORD_LENGTH = 8
-# No 0/O, 1/l/I: a generated password is read off the screen and typed in by hand.
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @dataclass
@@ -35,6 +33,7 @@ class OrganisationData:
     contact_phone: str = ""
     contact_email: str = ""
     cert_number_prefix: str | None = None
+    approval_number: str | None = None
 
 
 class EmailTaken(Duplicate):
@@ -49,7 +48,9 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _check_organisation(data: OrganisationData, *, session: Session) -> Organisation:
+def _check_organisation(
+    data: OrganisationData, *, session: Session, claiming: bool = False
+) -> Organisation:
     errors: dict[str, list[str]] = {}
     if data.kind not in OrganisationKind.__members__.values():
         errors["kind"] = [_("Unknown organisation kind.")]
@@ -64,7 +65,9 @@ def _check_organisation(data: OrganisationData, *, session: Session) -> Organisa
         code = None
     if errors:
         raise Invalid(errors)
-    if session.exec(select(Organisation.id).where(Organisation.credit_code == code)).first():
+    approval = checked_approval_number(data.kind, data.approval_number, session=session)
+    taken = select(Organisation.id).where(Organisation.credit_code == code)
+    if not claiming and session.exec(taken).first():
         raise Duplicate(
             {"credit_code": [_("An organisation with this credit code is registered.")]}
         )
@@ -79,6 +82,7 @@ def _check_organisation(data: OrganisationData, *, session: Session) -> Organisa
         contact_phone=data.contact_phone.strip(),
         contact_email=normalize_email(data.contact_email),
         cert_number_prefix=(data.cert_number_prefix or "").strip().upper() or None,
+        approval_number=approval,
     )
 
 
@@ -133,13 +137,20 @@ def register_manufacturer(
     must answer it as it answers a registration, so that it does not tell who has an account.
     """
     organisation.kind = OrganisationKind.MANUFACTURER
-    org = _check_organisation(organisation, session=session)
+    # A manufacturer first recorded from another body's certificate takes over that entry,
+    # with its products and certificates, when it registers with the same credit code.
+    recorded = unclaimed_manufacturer(organisation.credit_code, session=session)
+    org = _check_organisation(organisation, session=session, claiming=recorded is not None)
     try:
         _check_new_user(email, password, session=session)
     except EmailTaken:
         # The work of a registration all the same: the time of the answer must not tell either.
         hash_password(password)
         raise
+    if recorded is not None:
+        for name in OrganisationData.__dataclass_fields__:
+            setattr(recorded, name, getattr(org, name))
+        org = recorded
     session.add(org)
     _flush_unique(session=session)
     user = _new_user(org, email, password, display_name, session=session)
@@ -176,6 +187,7 @@ def create_organisation(
             "credit_code": org.credit_code,
             "division_code": org.division_code,
             "cert_number_prefix": org.cert_number_prefix,
+            "approval_number": org.approval_number,
         },
         subject_organisation_id=org.id,
         session=session,
@@ -281,8 +293,3 @@ def end_sessions(*, session: Session, user: User) -> None:
     # the version it carries stops matching.
     user.session_version += 1
     session.flush()
-
-
-def generate_password(length: int = 14) -> str:
-    """Return a random password that is easy to read aloud and type."""
-    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _n in range(length))

@@ -55,6 +55,7 @@ def state_word(code: str | None) -> str:
 from admin import (  # noqa: E402,F401
     audit_views,
     catalogue_views,
+    external_views,
     figure_views,
     plant_views,
     views,

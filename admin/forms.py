@@ -54,6 +54,11 @@ class OrganisationForm(OrganisationFields):
         description=_l("Certification bodies only, e.g. GZGBM"),
         validators=[Optional(), Length(max=16)],
     )
+    approval_number = StringField(
+        _l("CNCA approval number"),
+        description=_l("Certification bodies only, e.g. CNCA-R-2021-123"),
+        validators=[Optional(), Length(max=40)],
+    )
 
 
 class NewUserForm(UserFields):

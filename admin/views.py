@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from accounts.divisions import division_choices
 from accounts.forms import organisation_data
+from accounts.passwords import generate_password
 from accounts.services import (
     create_organisation,
     create_user,
-    generate_password,
     set_password,
     set_user_disabled,
 )

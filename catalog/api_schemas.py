@@ -12,6 +12,13 @@ DEFAULT_PER_PAGE = 20
 MAX_QUERY = 200
 _NUMBER = {"type": "number"}
 _DIVISION = string_enum(DIVISIONS, "GB/T 2260 code.")
+# A manufacturer or plant recorded from another province's certificate has that region's code.
+_REGION = {
+    "type": "string",
+    "pattern": "^[0-9]{6}$",
+    "description": "GB/T 2260 code: one of Guizhou's divisions, or another province's region "
+    "for a manufacturer recorded from another body's certificate.",
+}
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 _SUMMARY_PROPERTIES = {
     "id": {"type": "integer"},
@@ -27,7 +34,7 @@ _SUMMARY_PROPERTIES = {
                 "pattern": CREDIT_CODE_PATTERN,
                 "description": "Unified social credit code (统一社会信用代码).",
             },
-            "division": _DIVISION,
+            "division": _REGION,
         }
     ),
     "gwp": closed_object(
@@ -95,7 +102,7 @@ PRODUCT = api_schema(
                     }
                 )
             ),
-            "plant": closed_object({"name": TEXT, "division": _DIVISION}),
+            "plant": closed_object({"name": TEXT, "division": _REGION}),
             "indicators": {
                 "type": "array",
                 "items": closed_object(

@@ -9,7 +9,7 @@ eligibility and the dashboard sit above it), with its SQL and numpy twins beside
 """
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 import numpy as np
@@ -76,3 +76,23 @@ def live_status_codes(
     running = np.isin(codes, [code_of[s] for s in RUNNING])
     lapsed = running & ((until_ordinals <= 0) | (until_ordinals < today.toordinal()))
     return np.where(lapsed, code_of[CertificateStatus.EXPIRED], codes)
+
+
+# How long another body's record counts as confirmed without a new import or push.
+DEFAULT_CONFIRMATION_MAX_AGE_DAYS = 90
+
+
+def unconfirmed_since(
+    last_confirmed: datetime | None, today: date, max_age_days: int
+) -> date | None:
+    """Return the day another body's record was last confirmed, once that is too long ago.
+
+    None for a record confirmed within `max_age_days` days (the last day included) and for a
+    certificate issued here (never confirmed: this catalogue's own record is the truth). A
+    stale record keeps its live status (see the README, "Certificates from other bodies"):
+    the flag tells the reader to check with the issuing body.
+    """
+    if last_confirmed is None:
+        return None
+    confirmed_on = last_confirmed.date()
+    return confirmed_on if (today - confirmed_on).days > max_age_days else None

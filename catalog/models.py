@@ -190,6 +190,9 @@ class Product(SQLModel, table=True):
     cert_stars: int | None = None
     cert_status: str | None = Field(default=None, max_length=20, index=True)
     cert_valid_until: date | None = None
+    # The certification body whose certificate this entry was recorded from (not registered
+    # here by its manufacturer); None for a product its manufacturer registered.
+    recorded_from_id: int | None = Field(default=None, foreign_key="organisation.id")
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
     published_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

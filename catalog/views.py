@@ -12,6 +12,7 @@ from catalog.charts import gwp_chart
 from catalog.comparison import MAX_COMPARED, compare, parse_id_list
 from catalog.finder import find_products
 from catalog.product_page import ProductPage, product_page, public_epd
+from catalog.recorded import recorded_from
 from catalog.search import STATUSES
 from catalog.search_page import STARS, parse_state
 from catalog.units import format_unit
@@ -94,6 +95,7 @@ def product(product_id: int):
         category=page.row.category,
         chart=_chart(page),
         compare_ids=",".join(map(str, [*selection, product_id])),
+        recorded_from=recorded_from(page.row.product, session=db),
     )
 
 

@@ -1,6 +1,7 @@
 """`flask certification …` commands: assess values, expire certificates, load criteria."""
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,15 @@ from certification.criteria.model import Criteria, CriteriaError
 from certification.criteria.parsing import parse_criteria
 from certification.criteria.rules import AssessmentError, assess, assessment_to_dict
 from certification.criteria.store import active_criteria, store_criteria
+from certification.external.importing import (
+    audit_import,
+    error_report_csv,
+    import_rows,
+    read_external_file,
+)
 from greenbm.db import get_engine, session_scope
 from greenbm.errors import NotFound
+from greenbm.table_files import FileProblem
 
 certification_cli = click.Group("certification", help="Certification criteria and certificates.")
 
@@ -131,3 +139,33 @@ def load_criteria_command(file: Path, activate: bool) -> None:
             raise click.ClickException(f"{file}: {exc}") from None
         state = "active" if row.active else "stored, not active"
     click.echo(f"{criteria.category} {criteria.version}: {state}.")
+
+
+@certification_cli.command("import-external")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the refused rows as CSV (default: FILE.errors.csv when any).",
+)
+@with_appcontext
+def import_external(file: Path, report: Path | None) -> None:
+    """Import other bodies' certificates from a CSV or XLSX file (idempotent upsert)."""
+    try:
+        rows = read_external_file(file.read_bytes(), file.name)
+    except FileProblem as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    with session_scope(get_engine()) as session:
+        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+            result = import_rows(
+                rows, session=session, actor=None, filename=file.name, progress=bar.update
+            )
+        audit_import(result, session=session, actor=None, filename=file.name)
+    click.echo(
+        f"{result.rows} rows: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.refused} refused."
+    )
+    if result.errors:
+        path = report or file.with_name(file.name + ".errors.csv")
+        path.write_bytes(error_report_csv(result))
+        click.echo(f"Refused rows: {path}")

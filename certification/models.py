@@ -131,8 +131,21 @@ class PrerequisiteJudgement(SQLModel, table=True):
     at: datetime = timestamp_field()
 
 
+class CertificateSource(StrEnum):
+    """Where a certificate record comes from: issued here, or the issuing body's own record."""
+
+    ISSUED = "issued"
+    IMPORTED = "imported"
+    PUSHED = "pushed"
+
+
 class Certificate(SQLModel, table=True):
-    """A green building-material certificate; it keeps the basis it was issued on."""
+    """A green building-material certificate; it keeps the basis it was issued on.
+
+    A certificate issued by another body (source imported or pushed) has no application or
+    criteria version here: that body's record is authoritative, last confirmed at
+    `last_confirmed_at` (see catalog.certificate_status.unconfirmed_since).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=40, unique=True, index=True)
@@ -140,8 +153,14 @@ class Certificate(SQLModel, table=True):
     holder_id: int = Field(foreign_key="organisation.id", index=True)
     body_id: int = Field(foreign_key="organisation.id", index=True)
     category_id: int = Field(foreign_key="category.id", index=True)
-    criteria_version_id: int = Field(foreign_key="criteriaversion.id")
-    application_id: int = Field(foreign_key="application.id")
+    criteria_version_id: int | None = Field(default=None, foreign_key="criteriaversion.id")
+    application_id: int | None = Field(default=None, foreign_key="application.id")
+    source: str = enum_field(
+        CertificateSource,
+        default=CertificateSource.ISSUED,
+        sa_column_kwargs={"server_default": CertificateSource.ISSUED.value},
+    )
+    last_confirmed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     stars: int
     status: str = enum_field(CertificateStatus, default=CertificateStatus.VALID, index=True)
     issued_on: date

@@ -93,6 +93,13 @@ CERTIFICATE_MOVES = tuple(Move(*row) for row in (
     # it reached while the application was under review.
     ("reissue",   tuple(C),               C.VALID,     REVIEWER, True),
 ))
+# Another body's record says what its certificate's status is: recording it moves ours there
+# from any other status (or from none, for a new record). The system records it, for the
+# importing administrator or the pushing body named in the reason.
+CERTIFICATE_MOVES += tuple(
+    Move(f"record_{status.value}", (*(s for s in C if s != status), None), status, SYSTEM, True)
+    for status in C
+)
 # fmt: on
 
 APPLICATIONS = Workflow(
@@ -128,11 +135,13 @@ def apply_move(
     actor: User | None,
     reason: str = "",
     at: datetime | None = None,
+    recorded_by: User | None = None,
 ) -> SQLModel:
     """Take the action on the application or certificate and append who, when, from, to and why.
 
     A subject not stored yet is in no state: only a move from None (issue) applies to it.
     `at` dates the event in the past (an issue recorded after the fact); else it is now.
+    `recorded_by` names, for a move the system takes, the user who set it off (an import).
     Return the event; raise InvalidTransition if the table does not allow the move.
     """
     source = None if subject.id is None else getattr(subject, workflow.state_field)
@@ -155,7 +164,7 @@ def apply_move(
     event = workflow.event(
         **{
             workflow.subject_key: subject.id,
-            "actor_id": actor.id if actor is not None else None,
+            "actor_id": (actor or recorded_by).id if (actor or recorded_by) else None,
             workflow.from_key: source,
             workflow.to_key: move.target,
             "reason": reason.strip(),

@@ -13,9 +13,11 @@ Messages are in English whatever language the client asks for.
 
 import json
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import force_locale
+from flask_limiter.util import get_remote_address
 
+from accounts.api_auth import request_key
 from eligibility.answers import answer_json
 from eligibility.api_schemas import (
     ANSWER,
@@ -29,11 +31,24 @@ from eligibility.api_schemas import (
 from eligibility.bulk_run import bulk_rate_limit
 from eligibility.queries import parse_query
 from eligibility.services import MAX_ROWS, check_eligibility, check_many, load_categories
-from greenbm.api import TEXT, api_get, api_post
+from greenbm.api import API_KEY_SCHEME, TEXT, api_get, api_post
 from greenbm.db import get_session
 from greenbm.errors import Invalid
 from greenbm.extensions import limiter
 from greenbm.untrusted import NumberTooLong, TooDeep, load_untrusted
+
+
+def rate_limit_key() -> str:
+    """Count a keyed request against its key, an anonymous one against its address."""
+    key = request_key(required=False)
+    return f"api-key:{key.id}" if key is not None else get_remote_address()
+
+
+def keyed_rate_limit() -> str:
+    """Return the limit of the request: the keyed one with an API key, else the anonymous one."""
+    if request_key(required=False) is not None:
+        return current_app.config["ELIGIBILITY_KEY_RATE_LIMIT"]
+    return bulk_rate_limit()
 
 
 def _problems(error: Invalid) -> str:
@@ -120,9 +135,11 @@ def _well_typed(item: object) -> bool:
     request_body=QUERIES,
     response=ANSWERS,
     tags=("eligibility",),
-    errors=(400, 429),
+    errors=(400, 401, 429),
+    # Anonymous use keeps working at the anonymous limit; a key raises it.
+    security=[{}, {API_KEY_SCHEME: []}],
 )
-@limiter.limit(bulk_rate_limit)
+@limiter.limit(keyed_rate_limit, key_func=rate_limit_key)
 def eligibility_many():
     """Answer many eligibility queries, in order, with an error item for each malformed one."""
     body = _json_body()

@@ -1,19 +1,14 @@
 """Bulk eligibility files: reading the CSV and XLSX uploads, row by row, as text."""
 
-import codecs
 import csv
 import io
 import itertools
-import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -22,6 +17,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from eligibility.file_headers import HEADERS
+from greenbm.table_files import NOT_XLSX, FileProblem
+from greenbm.table_files import OLE_MAGIC as _OLE_MAGIC
+from greenbm.table_files import ZIP_MAGIC as _ZIP_MAGIC
+from greenbm.table_files import cell_text as _text
+from greenbm.table_files import check_unpacked_size as _check_unpacked_size
+from greenbm.table_files import decode_text as _decode
+from greenbm.table_files import header_key as _header_key
+
+__all__ = ["FileProblem", "RawRow", "read_upload"]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10,000 rows of CSV take about 400 KB
 MAX_COLUMNS = 30  # columns after the 30th are not read
@@ -29,7 +33,6 @@ MAX_SHEET_COLUMNS = 200  # a wider row is refused: reading it would cost for not
 # Rows with nothing in the columns read, in all (a file's gaps count too): enough for any list
 # a person keeps, and a bound on the work a file of blank lines or one far-away row can cause.
 MAX_EMPTY_ROWS = 1_000
-NOT_XLSX = _l("The file is not a readable XLSX workbook: save it again as .xlsx or as CSV.")
 # What openpyxl and lxml raise for a damaged workbook: XML syntax (SyntaxError's subclasses),
 # a cell reference past the sheet's edge (ValueError), missing parts and wrong types.
 _DAMAGED = (
@@ -43,16 +46,7 @@ _DAMAGED = (
     AttributeError,
     OSError,
 )
-# What an XLSX may unpack to: 10,000 rows take about 1 MB; a zip bomb takes gigabytes.
-MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 _DELIMITERS = (",", "\t", ";", "，")
-
-
-class FileProblem(ValueError):
-    """The file as a whole cannot be read; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -103,25 +97,6 @@ def read_upload(data: bytes, filename: str, *, max_rows: int) -> list[RawRow]:
             raise FileProblem(_("The CSV file cannot be read: %(error)s", error=str(exc))) from exc
 
 
-def _decode(data: bytes) -> str:
-    """Return the text of a CSV file: UTF-8 (with or without BOM), UTF-16, else GB18030."""
-    if data.startswith(codecs.BOM_UTF8):
-        encodings = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        # Excel in China saves "CSV" in GB18030 (GBK); valid UTF-8 is very rarely also that.
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem(
-        _("The file is neither UTF-8 nor GB18030 text: save it as CSV (UTF-8) or as XLSX.")
-    )
-
-
 def _csv_rows(data: bytes) -> Iterator[list]:
     text = _decode(data)
     if "\x00" in text:
@@ -131,17 +106,6 @@ def _csv_rows(data: bytes) -> Iterator[list]:
     first = next((line for line in lines if line.strip()), "")
     delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _check_unpacked_size(data: bytes) -> None:
-    # zipfile never inflates a member past the size its header declares, so the sum is a bound.
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileProblem(str(NOT_XLSX)) from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise FileProblem(_("The workbook is too large once unpacked: upload at most 10,000 rows."))
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
@@ -196,22 +160,6 @@ def _check_width(columns: int) -> None:
                 max=MAX_SHEET_COLUMNS,
             )
         )
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _header_key(value: object) -> str:
-    text = _text(value).casefold()
-    text = re.sub(r"[(\[（【].*?[)\]）】]", "", text)  # "统一社会信用代码（18位）"
-    return re.sub(r"[\s_\-.:：*]+", "", text)
 
 
 def _columns(header: list) -> dict[str, int] | None:

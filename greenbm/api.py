@@ -13,7 +13,11 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from greenbm.api_vocabulary import DATE, TEXT, closed_object, names, nullable, string_enum
 from greenbm.extensions import retry_after
+
+# The schema vocabulary lives in api_vocabulary; every package imports it from here.
+__all__ = ["DATE", "TEXT", "closed_object", "names", "nullable", "string_enum"]
 
 API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
@@ -21,6 +25,8 @@ API_VERSION = "1.0.0"
 
 api_bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
+# Keys sent as `Authorization: Bearer <key>` (accounts.api_auth reads them).
+API_KEY_SCHEME = "ApiKey"
 _schemas: dict[str, dict] = {}
 _paths: dict[str, dict[str, dict]] = {}
 _RULE_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
@@ -38,46 +44,6 @@ def api_schema(name: str, schema: dict) -> dict:
         raise ValueError(f"API schema {name!r} is already registered differently")
     _schemas[name] = schema
     return schema_ref(name)
-
-
-# --- the schema vocabulary every package's API documents its JSON with -----------------------
-
-TEXT = {"type": "string"}
-DATE = {"type": "string", "format": "date"}
-
-
-def closed_object(properties: dict, description: str = "") -> dict:
-    """Return an object schema that requires every property and allows no other."""
-    schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": list(properties),
-        "properties": properties,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def nullable(schema: dict) -> dict:
-    """Return a schema that allows null as well as what `schema` allows."""
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def string_enum(values: Iterable[str], description: str = "") -> dict:
-    """Return a string schema allowing only `values`, listed in their order."""
-    schema = {"type": "string", "enum": list(values)}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def names(description: str) -> dict:
-    """Return the `name` (Chinese) and `name_en` properties of a thing so described."""
-    return {
-        "name": {**TEXT, "description": f"{description}, in Chinese."},
-        "name_en": {**TEXT, "description": f"{description}, in English (may be empty)."},
-    }
 
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -100,6 +66,8 @@ PROBLEM = api_schema(
 
 _ERROR_DESCRIPTIONS = {
     400: "Bad request.",
+    401: "No API key, or an unknown or revoked one.",
+    403: "The API key's organisation may not do this.",
     404: "Not found.",
     413: "The body is too large.",
     415: "The body is not of the media type this endpoint takes.",
@@ -166,19 +134,25 @@ def api_post(
     tags: tuple[str, ...] = (),
     errors: tuple[int, ...] = (400,),
     request_media_types: tuple[str, ...] = ("application/json",),
+    security: list[dict] | None = None,
+    method: str = "post",
+    parameters: dict[str, dict] | None = None,
 ) -> Callable:
-    """Add a POST route taking a JSON body to the API blueprint and describe it likewise.
+    """Add a POST (or PUT) route taking a JSON body to the API blueprint and describe it likewise.
 
     `request_body` is the JSON schema of the body (of each of `request_media_types`, JSON
-    unless said otherwise); the other arguments are as for `api_get`.
+    unless said otherwise); `security` the OpenAPI security requirements (see
+    API_KEY_SCHEME); the other arguments are as for `api_get`.
     """
-    path, path_parameters = _openapi_path(rule, {})
+    path, path_parameters = _openapi_path(rule, parameters or {})
     operation = _operation(operation_id, summary, response, description, tags, errors)
     content = {media_type: {"schema": request_body} for media_type in request_media_types}
     operation["requestBody"] = {"required": True, "content": content}
     if path_parameters:
         operation["parameters"] = path_parameters
-    return _route("post", rule, path, operation)
+    if security is not None:
+        operation["security"] = security
+    return _route(method, rule, path, operation)
 
 
 def _operation(
@@ -233,12 +207,22 @@ def openapi_document() -> dict:
                 "Read access to certificates (one by one, or the whole register paged by a "
                 "cursor), certification criteria, the catalogue and supplier eligibility. "
                 "The POSTs ask many eligibility questions at once, or check a certificate "
-                "PDF; neither changes anything. Errors are RFC 9457 problems "
+                "PDF; neither changes anything. The one PUT lets a certification body record "
+                "its own certificates with its API key. Errors are RFC 9457 problems "
                 "(application/problem+json) whose detail says in English what to do."
             ),
         },
         "paths": copy.deepcopy(dict(sorted(_paths.items()))),
-        "components": {"schemas": copy.deepcopy(dict(sorted(_schemas.items())))},
+        "components": {
+            "schemas": copy.deepcopy(dict(sorted(_schemas.items()))),
+            "securitySchemes": {
+                API_KEY_SCHEME: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An organisation's API key, created on its account page.",
+                }
+            },
+        },
     }
 
 

@@ -30,6 +30,9 @@ class AuditAction(StrEnum):
     PLANT_REPORT_CONFIRMED = "plant_report.confirmed"
     PLANT_REPORT_RETURNED = "plant_report.returned"
     PROVINCIAL_FIGURE_ENTERED = "provincial_figure.entered"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
+    EXTERNAL_CERTIFICATES_IMPORTED = "external_certificates.imported"
 
 
 class AuditEntry(SQLModel, table=True):

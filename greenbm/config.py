@@ -52,6 +52,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "WEBHOOK_INSECURE_HOSTS": [
             h.strip() for h in os.environ.get("WEBHOOK_INSECURE_HOSTS", "").split(",") if h.strip()
         ],
+        # Bulk eligibility calls with an organisation's API key, per key.
+        "ELIGIBILITY_KEY_RATE_LIMIT": os.environ.get("ELIGIBILITY_KEY_RATE_LIMIT", "600 per hour"),
+        # Days another body's certificate record counts as confirmed (catalog.certificate_status).
+        "EXTERNAL_CERTIFICATE_MAX_AGE_DAYS": int(
+            os.environ.get("EXTERNAL_CERTIFICATE_MAX_AGE_DAYS", "90")
+        ),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
         # Outgoing e-mail is written to this folder, one file per message (greenbm/mail.py).
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR") or str(instance_dir / "outbox"),

@@ -1,6 +1,6 @@
 """Import every table model so that SQLModel.metadata knows the whole schema."""
 
-from accounts.models import Notification, Organisation, User
+from accounts.models import ApiKey, Notification, Organisation, User
 from catalog.models import (
     Category,
     CategoryIndicator,
@@ -34,6 +34,7 @@ from greenbm.audit import AuditEntry
 from procurement.models import ListLine, ProcurementList, Project
 
 __all__ = [
+    "ApiKey",
     "Application",
     "AuditEntry",
     "ApplicationEvent",

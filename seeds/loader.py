@@ -30,6 +30,7 @@ from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
 from greenbm.paths import SEEDS_DIR
 from seeds.certification_demo import load_demo_certificates
+from seeds.external_demo import load_external_demo
 from seeds.procurement_demo import load_demo_procurement
 from seeds.report_demo import load_demo_reports
 
@@ -297,6 +298,11 @@ def seed_command(demo: bool) -> None:
             click.echo(
                 f"Demo certification: {certified['certificates']} new certificates, "
                 f"{certified['waiting']} applications waiting, {certified['rejected']} rejected."
+            )
+            external = load_external_demo(today=date.today(), session=session)
+            click.echo(
+                f"Demo certificates of other bodies: {external['created']} new, "
+                f"{external['refused']} refused."
             )
             procured = load_demo_procurement(today=date.today(), session=session)
             click.echo(

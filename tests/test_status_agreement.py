@@ -21,11 +21,13 @@ from catalog.services import publish_product
 from certification.certificates.issue import summarise
 from certification.certificates.lifecycle import change_status
 from certification.certificates.queries import body_certificates
+from certification.external.records import category_finder, parse_record, upsert_external
 from certification.models import Certificate
 from certification.states import CERTIFICATES
 from procurement.line_facts import Line, LineStatus, line_status
 from procurement.line_services import certificate_state
 from tests import factories
+from tests.certification.external_helpers import row
 
 TODAY = date.today()
 ENDS = {
@@ -37,9 +39,42 @@ STORED = ("valid", "suspended", "revoked", "expired")
 ACTIONS = {"suspended": ("suspend",), "revoked": ("revoke",)}
 
 
-@pytest.fixture
-def register(app, session: Session):
+def _external_register(session: Session) -> tuple:
+    """Record one other body's certificate per (stored status, end date), as an import would."""
+    body, reviewer = factories.make_body(session, prefix="OTH")
+    body.approval_number = "CNCA-R-2099-999"
+    find = category_finder(session=session)
+    made = {}
+    for stored in STORED:
+        for end_name, end in ENDS.items():
+            values = row(
+                body,
+                f"EXT-{stored}-{end_name}".upper(),
+                factories.credit_code("430100"),
+                product_name=f"外部一致性{stored}{end_name}",
+                status=stored,
+                issued_on=(end - timedelta(days=400)).isoformat(),
+                valid_until=end.isoformat(),
+            )
+            record = parse_record(values, find)
+            upsert_external(
+                session=session, body=body, record=record, source="imported", reason="一致性测试"
+            )
+            session.commit()
+            made[(stored, end_name)] = session.exec(
+                select(Certificate).where(Certificate.number == record.number)
+            ).one()
+    return body, reviewer, made
+
+
+# Every reader must agree for certificates issued here and for other bodies' records alike.
+@pytest.fixture(params=["issued", "external"])
+def register(app, session: Session, request):
     """Issue one certificate per (stored status, end date) and index the catalogue."""
+    if request.param == "external":
+        body, reviewer, made = _external_register(session)
+        rebuild_index(app.config["SEARCH_INDEX_DIR"], session=session)
+        return body, reviewer, made
     body, reviewer = factories.make_body(session)
     made = {}
     for stored in STORED:

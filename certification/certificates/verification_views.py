@@ -3,9 +3,11 @@
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from certification import bp
+from certification.certificates.confirmation import external_record
 from certification.certificates.files import certificate_pdf
 from certification.certificates.issue import printed
 from certification.certificates.queries import certificate_events, get_certificate, live_status
+from certification.models import CertificateSource
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.urls import public_url
@@ -39,6 +41,7 @@ def verify_certificate(number: str):
         status=live_status(certificate),
         cert=printed(certificate),
         events=certificate_events(certificate.id, session=db),
+        external=external_record(certificate, session=db),
     )
 
 
@@ -54,6 +57,8 @@ def certificate_pdf_download(number: str):
         certificate = get_certificate(number, session=get_session())
     except NotFound:
         abort(404)
+    if certificate.source != CertificateSource.ISSUED:
+        abort(404)  # another body's certificate: its PDF is that body's to issue
     data = certificate_pdf(
         certificate,
         current_app.config,

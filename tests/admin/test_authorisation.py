@@ -9,8 +9,10 @@ from sqlmodel import select
 
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import set_user_disabled
+from admin.import_jobs import start_job
 from catalog.models import Category, Plant
 from catalog.report_models import ProvincialFigure
+from certification.external.records import REQUIRED
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditEntry
 from tests import factories
@@ -26,7 +28,7 @@ NON_ADMIN_KINDS = [
 
 
 @pytest.fixture
-def world(reference_data, session, admin):
+def world(app, reference_data, session, admin):
     """A victim user in a manufacturer, and the ids the /admin URLs need."""
     victim = factories.make_user(session, email="victim@example.test")
     plant = factories.make_plant(session, victim, capacity=5000, capacity_unit="t/d")
@@ -35,9 +37,11 @@ def world(reference_data, session, admin):
         select(CriteriaVersion).where(CriteriaVersion.category_id == lime.id)
     ).first()
     session.commit()
+    import_token = start_job(app.config["INSTANCE_DIR"], "certs.csv", [])
     return {
         "victim": victim,
         "values": {
+            "token": import_token,
             "organisation_id": victim.organisation_id,
             "user_id": victim.id,
             "code": "lime",
@@ -76,6 +80,9 @@ def _form(endpoint: str, world: dict) -> dict:
             "year": "2025",
             "value": "1000000",
             "source": "Provincial solid-waste bulletin 2025, table 2",
+        },
+        "admin.external_import": {
+            "file": (io.BytesIO((",".join(REQUIRED) + "\nX\n").encode()), "certs.csv")
         },
     }.get(endpoint, {})
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from catalog.models import Category
 from accounts.models import OrganisationKind
+from catalog.models import Category
 from catalog.provincial_figures import enter_figure
 from certification.criteria.store import active_criteria
 from dashboard.certified import certificate_alerts, certified_products, issued_by_month

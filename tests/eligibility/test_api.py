@@ -394,7 +394,9 @@ def test_openapi_document_describes_both(document):
     assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EligibilityAnswer"
     }
-    assert set(post["responses"]) == {"200", "400", "429", "503"}
+    # An unknown or revoked API key gets a 401; without a key the POST stays anonymous.
+    assert set(post["responses"]) == {"200", "400", "401", "429", "503"}
+    assert post["security"] == [{}, {"ApiKey": []}]
     body = post["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/EligibilityQueries"}
     schemas = document["components"]["schemas"]

@@ -58,6 +58,8 @@ ARGS: dict[str, object] = {
     "report_id": "report_id",
     "key": "certified-category",
     "endpoint_id": "endpoint_id",
+    "key_id": "api_key_id",
+    "body_code": "CNCA-R-0000-000",
 }
 
 
@@ -146,11 +148,20 @@ ROUTES: list[Route] = [
     Route("api.check_eligibility",                  "GET",  PUBLIC, query="?supplier={maker_a_uscc}&category=cement"),
     # POST only to send many questions at once; answers public data, changes nothing.
     Route("api.check_eligibility_many",             "POST", PUBLIC),
+    # Authenticated by a certification body's API key, never by the session: who may change
+    # which record is tested in tests/certification/test_external_push.py.
+    Route("api.put_external_certificate",           "PUT",  PUBLIC),
+    # Public like verification; the world holds no other body's record (a 404 for everyone).
+    Route("api.get_external_certificate",           "GET",  NOWHERE),
 
     # --- accounts ------------------------------------------------------------------------------
     Route("accounts.login",                         "GET",  PUBLIC),
     Route("accounts.login",                         "POST", PUBLIC),
     Route("accounts.logout",                        "POST", SIGNED_IN),
+    # Each organisation's own keys (tests/accounts/test_api_key_pages.py: no one else's).
+    Route("accounts.api_keys",                      "GET",  SIGNED_IN),
+    Route("accounts.create_key",                    "POST", SIGNED_IN),
+    Route("accounts.revoke_key",                    "POST", MAKER_A),
     Route("accounts.register",                      "GET",  "ok go go go go go go go go"),
     Route("accounts.register",                      "POST", "ok go go go go go go go go"),
     Route("certification.notifications",            "GET",  SIGNED_IN),
@@ -199,6 +210,11 @@ ROUTES: list[Route] = [
     Route("reports.queue",                          "GET",  DECIDERS),
     Route("reports.confirm",                        "POST", DECIDERS),
     Route("reports.send_back",                      "POST", DECIDERS),
+    Route("admin.external_import",                  "GET",  ADMIN),
+    Route("admin.external_import",                  "POST", ADMIN),
+    Route("admin.external_import_status",           "GET",  ADMIN, {"token": "import_token"}),
+    Route("admin.external_import_next",             "POST", ADMIN, {"token": "import_token"}),
+    Route("admin.external_import_errors",           "GET",  ADMIN, {"token": "import_token"}),
 
     # --- manufacturer: plants, products, evidence, openEPD -------------------------------------
     Route("manufacturer.plants",                    "GET",  MAKERS),

@@ -22,6 +22,9 @@ EXEMPT = {
     "api.check_eligibility_many": "read-only JSON for other systems; no cookie auth",
     # Checks a PDF sent as the body for other systems: changes nothing, no cookie auth.
     "api.verify_certificate_document": "read-only check for other systems; no cookie auth",
+    # A certification body's system authenticates with its API key in the Authorization
+    # header; the session cookie gives no access to it.
+    "api.put_external_certificate": "API-key auth only; no cookie auth",
 }
 
 

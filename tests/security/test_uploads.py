@@ -20,7 +20,7 @@ from pypdf.generic import (
 )
 from sqlmodel import func, select
 
-import eligibility.files
+import greenbm.table_files
 from accounts.models import Organisation
 from catalog.evidence import MAX_EVIDENCE_BYTES, store_evidence
 from catalog.models import EvidenceFile, Plant
@@ -306,7 +306,7 @@ def test_bulk_files_of_the_wrong_kind_are_refused(data, filename, message):
 
 def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(monkeypatch):
     # The real limit is 100 MB; 2 MB of cells against a 1 MB limit shows the same check.
-    monkeypatch.setattr(eligibility.files, "MAX_XLSX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(greenbm.table_files, "MAX_XLSX_UNPACKED_BYTES", 1024 * 1024)
     data = _xlsx([["统一社会信用代码", "类别", "最低星级"]] + [["x" * 30_000, "c", "1"]] * 70)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sum(m.file_size for m in archive.infolist()) > 1024 * 1024 > len(data)

@@ -15,7 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, select
 
+from accounts.api_keys import create_api_key
 from accounts.models import Organisation, OrganisationKind, User
+from admin.import_jobs import start_job
 from catalog.evidence import store_evidence
 from catalog.models import EvidenceFile
 from catalog.plant_reports import file_report
@@ -236,6 +238,9 @@ def build_world(session: Session, app: Flask) -> World:
             "rows": [],
         },
     )
+    api_key, _secret = create_api_key(session=session, actor=maker_a, name="A 的系统")
+    session.commit()
+    import_token = start_job(app.config["INSTANCE_DIR"], "certs.csv", [])
     cement_id = factories.category(session, "cement").id
     endpoint = WebhookEndpoint(
         organisation_id=maker_a.organisation_id, url="https://hooks.example.cn/a", secret="0" * 64
@@ -244,6 +249,8 @@ def build_world(session: Session, app: Flask) -> World:
     session.commit()
     ids = {
         "endpoint_id": endpoint.id,
+        "api_key_id": api_key.id,
+        "import_token": import_token,
         "plant_id": plant.id,
         "report_id": report.id,
         "draft_id": draft.id,

@@ -1,0 +1,1 @@
+"""Certificates issued by other certification bodies: their records, imported or pushed."""
