@@ -8,7 +8,7 @@ from an imported EPD under which LCIA method.
 Existing categories are the ten with criteria here: own_criteria defaults to true.
 
 Revision ID: i15c0011
-Revises: i13t0008
+Revises: i15x0010
 Create Date: 2026-12-07 05:00:00.000000
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = "i15c0011"
-down_revision: str | None = 'i13t0008'
+down_revision: str | None = 'i15x0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
