@@ -11,6 +11,8 @@ serve_home(Role.MANUFACTURER, "manufacturer.products")
 
 from catalog import (  # noqa: E402,F401
     api,
+    category_api,
+    category_views,
     evidence_views,
     manufacturer_access,
     openepd_views,

@@ -72,6 +72,12 @@ def statistics_groups(category: Category, *, session: Session) -> list[Group]:
     return [Group(v, unit) for v in variants for unit in category.allowed_units]
 
 
+def default_variant(category: Category, *, session: Session) -> str | None:
+    """Return the variant shown when none is asked for: the category's first, if it has any."""
+    first = statistics_groups(category, session=session)[0].variant
+    return first.code if first is not None else None
+
+
 def gwp_values(
     category: Category,
     variant: str | None,
@@ -114,7 +120,9 @@ def _thresholds(
     return None
 
 
-def _group(category: Category, variant: str | None, unit: str, *, session: Session) -> Group:
+def statistics_group(
+    category: Category, variant: str | None, unit: str, *, session: Session
+) -> Group:
     """Return the group asked for, or raise Invalid naming the bad variant or unit."""
     groups = statistics_groups(category, session=session)
     if unit not in category.allowed_units:
@@ -138,7 +146,7 @@ def category_statistics(
     today: date | None = None,
 ) -> CategoryStatistics:
     """Return the GWP statistics of a category's variant and unit; Invalid for a bad one."""
-    group = _group(category, variant, unit, session=session)
+    group = statistics_group(category, variant, unit, session=session)
     values = gwp_values(
         category, variant, unit, include_all, session=session, today=today or date.today()
     )
