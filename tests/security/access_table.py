@@ -107,6 +107,9 @@ ROUTES: list[Route] = [
     Route("catalog.product_epd",                    "GET",  PUBLIC, {"product_id": "published_id", "evidence_id": "epd_id"}),
     Route("catalog.product_epd",                    "GET",  NOWHERE, variant="draft evidence"),
     Route("catalog.product_epd",                    "GET",  NOWHERE, {"product_id": "published_id"}, variant="other product's evidence"),
+    # Issue 16 (h16s): category statistics, downloads, open data.
+    Route("catalog.categories",                     "GET",  PUBLIC),
+    Route("catalog.category",                       "GET",  PUBLIC),
     Route("certification.verify_lookup",            "GET",  PUBLIC),
     Route("certification.verify_certificate",       "GET",  PUBLIC),
     Route("certification.certificate_pdf_download", "GET",  PUBLIC),
@@ -127,6 +130,7 @@ ROUTES: list[Route] = [
     # --- the JSON API: read-only public data, no cookies needed -------------------------------
     Route("api.openapi",                            "GET",  PUBLIC),
     Route("api.list_categories",                    "GET",  PUBLIC),
+    Route("api.category_statistics",                "GET",  PUBLIC),
     Route("api.search_products",                    "GET",  PUBLIC),
     Route("api.get_product",                        "GET",  PUBLIC, {"product_id": "published_id"}),
     Route("api.get_product",                        "GET",  NOWHERE, variant="draft"),
