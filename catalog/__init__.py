@@ -13,6 +13,7 @@ from catalog import (  # noqa: E402,F401
     api,
     category_api,
     category_views,
+    download_views,
     evidence_views,
     manufacturer_access,
     openepd_views,
