@@ -110,6 +110,11 @@ ROUTES: list[Route] = [
     # Issue 16 (h16s): category statistics, downloads, open data.
     Route("catalog.categories",                     "GET",  PUBLIC),
     Route("catalog.category",                       "GET",  PUBLIC),
+    Route("catalog.search_csv",                     "GET",  PUBLIC, query="?category=cement"),
+    Route("catalog.search_xlsx",                    "GET",  PUBLIC),
+    Route("catalog.compare_csv",                    "GET",  PUBLIC, query="?ids={published_id},{certified_id}"),
+    Route("catalog.product_openepd",                "GET",  PUBLIC, {"product_id": "published_id"}),
+    Route("catalog.product_openepd",                "GET",  NOWHERE, variant="draft"),
     Route("certification.verify_lookup",            "GET",  PUBLIC),
     Route("certification.verify_certificate",       "GET",  PUBLIC),
     Route("certification.certificate_pdf_download", "GET",  PUBLIC),
