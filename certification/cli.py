@@ -1,4 +1,4 @@
-"""`flask certification …` commands: assess values, expire certificates, load criteria."""
+"""`flask certification …` commands: assess values, expire certificates, load criteria, snapshot."""
 
 import json
 from datetime import date
@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from catalog.models import Category
 from certification.certificates.lifecycle import expire_certificates
+from certification.certificates.open_data import snapshot_folder, write_snapshot
 from certification.criteria.model import Criteria, CriteriaError
 from certification.criteria.parsing import parse_criteria
 from certification.criteria.rules import AssessmentError, assess, assessment_to_dict
@@ -131,3 +132,13 @@ def load_criteria_command(file: Path, activate: bool) -> None:
             raise click.ClickException(f"{file}: {exc}") from None
         state = "active" if row.active else "stored, not active"
     click.echo(f"{criteria.category} {criteria.version}: {state}.")
+
+
+@certification_cli.command("snapshot")
+@with_appcontext
+def snapshot_command() -> None:
+    """Write today's open-data snapshot of every certificate (CSV and JSON) into the instance."""
+    with session_scope(get_engine()) as session:
+        written = write_snapshot(snapshot_folder(), session=session)
+    for path in written:
+        click.echo(f"wrote {path}")

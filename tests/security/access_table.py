@@ -115,6 +115,8 @@ ROUTES: list[Route] = [
     Route("catalog.compare_csv",                    "GET",  PUBLIC, query="?ids={published_id},{certified_id}"),
     Route("catalog.product_openepd",                "GET",  PUBLIC, {"product_id": "published_id"}),
     Route("catalog.product_openepd",                "GET",  NOWHERE, variant="draft"),
+    Route("certification.open_data",                "GET",  PUBLIC),
+    Route("certification.open_data_file",           "GET",  NOWHERE, variant="no snapshot written"),
     Route("certification.verify_lookup",            "GET",  PUBLIC),
     Route("certification.verify_certificate",       "GET",  PUBLIC),
     Route("certification.certificate_pdf_download", "GET",  PUBLIC),
