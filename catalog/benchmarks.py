@@ -5,6 +5,7 @@ from sqlmodel import Session
 from catalog.category_statistics import CategoryStatistics, category_statistics
 from catalog.finder import ProductRow
 from catalog.spread_charts import Benchmark
+from catalog.units import format_unit
 from greenbm.errors import Invalid
 from greenbm.i18n import localized
 
@@ -33,7 +34,7 @@ def product_benchmarks(rows: list[ProductRow], *, session: Session) -> list[Benc
             Benchmark(
                 label=localized(row.product),
                 value=row.product.gwp_a1a3,
-                unit=f"kgCO2e/{row.product.declared_unit}",
+                unit=f"kgCO2e/{format_unit(row.product.declared_unit)}",
                 target=stats.target if stats else None,
                 conservative=stats.conservative if stats else None,
                 reference=stats.reference if stats else None,

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from catalog.category_statistics import category_statistics
 from catalog.spread_charts import Benchmark, benchmark_chart
-from catalog.units import conversion_factor
+from catalog.units import conversion_factor, format_unit
 from greenbm.errors import Invalid
 from greenbm.i18n import localized
 from procurement.report import ListReport
@@ -59,7 +59,7 @@ def list_benchmarks(report: ListReport, *, session: Session) -> list[Benchmark]:
             Benchmark(
                 label=total.label,
                 value=float(total.carbon / total.quantity),
-                unit=f"kgCO2e/{unit}",
+                unit=f"kgCO2e/{format_unit(unit)}",
                 target=stats.target if stats else None,
                 conservative=stats.conservative if stats else None,
                 reference=stats.reference if stats else None,

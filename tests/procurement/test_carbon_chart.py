@@ -33,7 +33,7 @@ def test_list_gwp_is_quantity_weighted_beside_the_category_figures(
     assert cement.target == pytest.approx(np.percentile(valid, 20))
     assert cement.conservative == pytest.approx(np.percentile(valid, 80))
     assert cement.reference == 735.0
-    assert (concrete.value, concrete.reference, concrete.unit) == (280.0, 295.0, "kgCO2e/m^3")
+    assert (concrete.value, concrete.reference, concrete.unit) == (280.0, 295.0, "kgCO2e/m³")
 
     login(officer)
     page = client.get(f"/procurement/lists/{item.id}").get_data(as_text=True)
