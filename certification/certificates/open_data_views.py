@@ -21,12 +21,12 @@ def open_data():
     )
 
 
-@bp.get("/open-data/<filename>")
-def open_data_file(filename: str):
+@bp.get("/open-data/<snapshot>")
+def open_data_file(snapshot: str):
     """Download one snapshot file."""
-    match = SNAPSHOT_NAME.fullmatch(filename)
+    match = SNAPSHOT_NAME.fullmatch(snapshot)
     if match is None or match[1] not in snapshots(snapshot_folder()):
         abort(404)
     return send_from_directory(
-        snapshot_folder(), filename, mimetype=MEDIA_TYPES[match[2]], as_attachment=True
+        snapshot_folder(), snapshot, mimetype=MEDIA_TYPES[match[2]], as_attachment=True
     )
