@@ -18,7 +18,7 @@ def group_statistics(
     key = (row.category.id, variant, row.product.declared_unit)
     if key not in cache:
         try:
-            cache[key] = category_statistics(session, row.category, variant, key[2])
+            cache[key] = category_statistics(row.category, variant, key[2], session=session)
         except Invalid:
             cache[key] = None  # a product without the variant its category's thresholds need
     return cache[key]

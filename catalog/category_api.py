@@ -136,7 +136,7 @@ def category_statistics_view(code: str):
         variant = default_variant(category, session=session)
     unit = request.args.get("unit") or category.declared_unit
     try:
-        stats = category_statistics(session, category, variant, unit, include == "all")
+        stats = category_statistics(category, variant, unit, include == "all", session=session)
     except Invalid as exc:
         field, messages = next(iter(exc.errors.items()))
         abort(400, description=f"Parameter {field!r}: {' '.join(messages)}")

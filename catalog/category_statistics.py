@@ -138,11 +138,12 @@ def statistics_group(
 
 
 def category_statistics(
-    session: Session,
     category: Category,
     variant: str | None,
     unit: str,
     include_all: bool = False,
+    *,
+    session: Session,
     today: date | None = None,
 ) -> CategoryStatistics:
     """Return the GWP statistics of a category's variant and unit; Invalid for a bad one."""

@@ -40,7 +40,7 @@ def category(code: str):
     include_all = request.args.get("all") == "1"
     try:
         group = statistics_group(found, variant, unit, session=db)
-        stats = category_statistics(db, found, variant, unit, include_all)
+        stats = category_statistics(found, variant, unit, include_all, session=db)
     except Invalid:
         abort(404)
     shown_unit = f"kgCO2e/{format_unit(unit)}"

@@ -52,7 +52,7 @@ def list_benchmarks(report: ListReport, *, session: Session) -> list[Benchmark]:
             continue
         _cid, variant, unit = key
         try:
-            stats = category_statistics(session, categories[key], variant, unit)
+            stats = category_statistics(categories[key], variant, unit, session=session)
         except Invalid:
             stats = None
         out.append(

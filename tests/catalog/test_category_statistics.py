@@ -79,7 +79,9 @@ def test_statistics_equal_a_direct_computation(app, session, seed):
         for group in statistics_groups(category, session=session):
             variant = group.variant.code if group.variant else None
             for include_all in (False, True):
-                got = category_statistics(session, category, variant, group.unit, include_all)
+                got = category_statistics(
+                    category, variant, group.unit, include_all, session=session
+                )
                 values = _direct(session, category, variant, group.unit, include_all)
                 assert got.count == len(values), (category.code, variant, group.unit)
                 if not values:
@@ -104,13 +106,13 @@ def test_statistics_equal_a_direct_computation(app, session, seed):
 
 def test_reference_and_thresholds_follow_the_group(app, session):
     concrete = category_by_code("concrete", session=session)
-    c50 = category_statistics(session, concrete, "ge_c50", "m^3")
+    c50 = category_statistics(concrete, "ge_c50", "m^3", session=session)
     assert c50.reference == 385.0 and "C50" in c50.reference_source
     assert c50.thresholds is not None and c50.thresholds.thresholds == (385, 347, 308)
     gypsum = category_by_code("gypsum", session=session)
-    board = category_statistics(session, gypsum, None, "m^2")
+    board = category_statistics(gypsum, None, "m^2", session=session)
     assert board.thresholds.thresholds == (4.0, 3.5, 3.0)
-    binder = category_statistics(session, gypsum, None, "t")
+    binder = category_statistics(gypsum, None, "t", session=session)
     assert binder.reference is None and binder.thresholds is None  # binders are not graded on GWP
 
 
@@ -126,5 +128,5 @@ def test_reference_and_thresholds_follow_the_group(app, session):
 def test_a_bad_group_is_refused(app, session, code, variant, unit, field):
     category = category_by_code(code, session=session)
     with pytest.raises(Invalid) as caught:
-        category_statistics(session, category, variant, unit)
+        category_statistics(category, variant, unit, session=session)
     assert field in caught.value.errors
