@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from flask import Response, abort, current_app, request, stream_with_context
+from flask import Response, abort, current_app, request
 
 from catalog import bp
 from catalog.categories import list_categories
@@ -34,8 +34,10 @@ def _found_ids() -> tuple[list[int], int]:
 def search_csv():
     """Stream the search results (with the page's filters and order) as CSV, up to the limit."""
     ids, total = _found_ids()
-    rows = product_rows(ids, session=get_session())
-    response = Response(stream_with_context(csv_stream(PRODUCT_HEADER, rows)), mimetype=CSV)
+    # Rows are read before the answer starts (at most EXPORT_LIMIT), so that the request's
+    # database session is not held open while a slow client downloads; the text is streamed.
+    rows = list(product_rows(ids, session=get_session()))
+    response = Response(csv_stream(PRODUCT_HEADER, rows), mimetype=CSV)
     response.headers["X-Total-Count"] = str(total)
     return _attachment(response, f"products-{date.today().isoformat()}.csv")
 

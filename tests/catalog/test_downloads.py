@@ -21,6 +21,13 @@ def _close_indexes(app):
     close_search_indexes(app)
 
 
+def streamed(response) -> bytes:
+    """Return a streamed body, then close the response: the request's teardown runs only then."""
+    data = response.get_data()
+    response.close()
+    return data
+
+
 @pytest.fixture
 def catalogue(app, session):
     evil = Item("evil", "cement", HOSTILE, "@SUM(1+1)", "t", 650.0, (1, "valid", LATER))
@@ -33,7 +40,7 @@ def test_search_csv_keeps_filters_and_order_and_no_formula(client, catalogue):
     response = client.get("/catalog/search.csv?category=cement&sort=gwp&page=2")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    data = response.get_data()
+    data = streamed(response)
     rows = csv_rows(data)
     assert rows[0] == list(exports.PRODUCT_HEADER)
     ids = [int(r[0]) for r in rows[1:]]
@@ -58,7 +65,7 @@ def test_search_xlsx_opens_in_openpyxl_without_formula(client, catalogue):
 
 def test_search_download_stops_at_the_limit(client, catalogue, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_LIMIT", 2)
-    rows = csv_rows(client.get("/catalog/search.csv?uncertified=1").get_data())
+    rows = csv_rows(streamed(client.get("/catalog/search.csv?uncertified=1")))
     assert len(rows) == 3
     page = client.get("/catalog?uncertified=1").get_data(as_text=True)
     assert 'data-testid="download-csv"' in page and "at most" in page
