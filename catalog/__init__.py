@@ -22,6 +22,9 @@ def epd_expired(valid_until: date | None) -> bool:
 
 from catalog import (  # noqa: E402,F401
     api,
+    category_api,
+    category_views,
+    download_views,
     evidence_views,
     manufacturer_access,
     openepd_views,

@@ -29,6 +29,17 @@ from greenbm.db import get_session
 from greenbm.errors import NotFound
 
 
+def _gwp_bound(name: str) -> float:
+    """Return a GWP bound of the query string: a finite number of at least 0, else 400."""
+    try:
+        value = float(request.args[name])
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        bad_parameter(name, "a number of at least 0 is expected.")
+    return value
+
+
 def _search_query(*, session: Session) -> Query:
     """Return the search the query string asks for; abort with 400 naming a bad parameter."""
     text = request.args.get("q", "")
@@ -44,14 +55,11 @@ def _search_query(*, session: Session) -> Query:
     if "min_stars" in request.args:
         low = query_integer("min_stars", 1, 1, 3)
         filters["stars"] = [str(s) for s in range(low, 4)]
-    if "gwp_max" in request.args:
-        try:
-            gwp_max = float(request.args["gwp_max"])
-        except ValueError:
-            gwp_max = math.nan
-        if not math.isfinite(gwp_max) or gwp_max < 0:
-            bad_parameter("gwp_max", "a number of at least 0 is expected.")
-        filters["gwp_max"] = [repr(gwp_max)]
+    bounds = {name: _gwp_bound(name) for name in ("gwp_min", "gwp_max") if name in request.args}
+    if bounds.get("gwp_min", 0.0) > bounds.get("gwp_max", math.inf):
+        bad_parameter("gwp_min", "it is above gwp_max.")
+    for name, value in bounds.items():
+        filters[name] = [repr(value)]
     status = query_one_of("status", ("valid", "any"), "valid")
     sort = query_one_of("sort", SORTS, "relevance")
     if sort == "gwp" and gwp_sort_unit(categories, session=session) is None:

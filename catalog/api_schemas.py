@@ -206,7 +206,14 @@ QUERY = {
         "description": "valid: only products with a valid certificate; any: every product.",
         "schema": {**string_enum(["valid", "any"]), "default": "valid"},
     },
-    "gwp_max": {"schema": {"type": "number", "minimum": 0}},
+    "gwp_min": {
+        "description": "Lowest GWP A1–A3 (kgCO2e per declared unit), inclusive.",
+        "schema": {"type": "number", "minimum": 0},
+    },
+    "gwp_max": {
+        "description": "Highest GWP A1–A3 (kgCO2e per declared unit), inclusive.",
+        "schema": {"type": "number", "minimum": 0},
+    },
     "sort": {
         "description": "gwp: lowest GWP first; " + GWP_SORT_NEEDS_ONE_UNIT,
         "schema": {**string_enum(SORTS), "default": "relevance"},

@@ -36,6 +36,14 @@ def find_category(text: str, *, session: Session) -> Category | None:
     return session.exec(query.order_by(Category.id)).first()
 
 
+def category_by_code(code: str, *, session: Session) -> Category:
+    """Return the category with the code, or raise NotFound."""
+    category = session.exec(select(Category).where(Category.code == code)).first()
+    if category is None:
+        raise NotFound()
+    return category
+
+
 def category_indicators(*, session: Session, category_id: int) -> list[CategoryIndicator]:
     """Return a category's indicators in display order."""
     query = select(CategoryIndicator).where(CategoryIndicator.category_id == category_id)
@@ -46,6 +54,17 @@ def category_variants(*, session: Session, category_id: int) -> list[CategoryVar
     """Return a category's variants in display order (empty if it has none)."""
     query = select(CategoryVariant).where(CategoryVariant.category_id == category_id)
     return list(session.exec(query.order_by(CategoryVariant.position)).all())
+
+
+def gwp_reference(
+    category: Category, variant: CategoryVariant | None, unit: str
+) -> tuple[float | None, str]:
+    """Return the GB/T 51366 reference factor (the variant's first) and its source for a unit."""
+    if unit != category.declared_unit:
+        return None, ""  # the reference is per the category's unit (gypsum binder per t: none)
+    if variant is not None and variant.gwp_reference is not None:
+        return variant.gwp_reference, variant.gwp_reference_source
+    return category.gwp_reference, category.gwp_reference_source
 
 
 def category_spec(*, session: Session, category: Category) -> CategorySpec:

@@ -54,7 +54,8 @@ def _num(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _line(x: float, name: str, *, dash: str = "", width: float = 2.0) -> str:
+def marker_line(x: float, name: str, *, dash: str = "", width: float = 2.0) -> str:
+    """Return a vertical marker line across the plot in the colour of `name`."""
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<line class="mark-{name}" x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP - 6}" '
@@ -62,7 +63,8 @@ def _line(x: float, name: str, *, dash: str = "", width: float = 2.0) -> str:
     )
 
 
-def _bars(bins: list[Bin], scale: Scale) -> list[str]:
+def bin_bars(bins: list[Bin], scale: Scale) -> list[str]:
+    """Return a histogram's bars on the scale, each with its range and count as a title."""
     tallest = max(b.count for b in bins) or 1
     out = []
     for b in bins:
@@ -102,7 +104,7 @@ def gwp_chart(
     if len(values) <= MAX_DOTS:
         peers = _dots(values, scale)
     else:
-        peers = _bars(histogram(values, MAX_BINS), scale)
+        peers = bin_bars(histogram(values, MAX_BINS), scale)
     axis_y = _TOP + _PLOT_H
     parts = [
         f'<svg class="gwp-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -116,14 +118,14 @@ def gwp_chart(
         *peers,
         f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{axis_y}" y2="{axis_y}" '
         f'stroke="{COLOURS["axis"]}" stroke-width="1"/>',
-        _line(scale.x(standing.target), "target", dash="5 3"),
-        _line(scale.x(standing.conservative), "conservative", dash="5 3"),
+        marker_line(scale.x(standing.target), "target", dash="5 3"),
+        marker_line(scale.x(standing.conservative), "conservative", dash="5 3"),
     ]
     if standing.reference is not None:
-        parts.append(_line(scale.x(standing.reference), "reference", width=2.5))
+        parts.append(marker_line(scale.x(standing.reference), "reference", width=2.5))
     px = scale.x(standing.value)
     parts += [
-        _line(px, "product", width=3.0),
+        marker_line(px, "product", width=3.0),
         f'<path class="mark-product-head" d="M{px - 6:.1f} {_TOP - 12} L{px + 6:.1f} {_TOP - 12} '
         f'L{px:.1f} {_TOP - 3} Z" fill="{COLOURS["product"]}"/>',
     ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from catalog.categories import category_indicators
+from catalog.categories import category_indicators, gwp_reference
 from catalog.certificate_status import live_status_is_sql
 from catalog.epd import ProductEpd, product_epd
 from catalog.finder import ProductRow, row_select
@@ -94,11 +94,7 @@ def _peers(product: Product, category: Category) -> list:
 
 def reference_factor(row: ProductRow) -> tuple[float | None, str]:
     """Return the GB/T 51366 reference factor (variant's first) and its source, if it applies."""
-    if row.product.declared_unit != row.category.declared_unit:
-        return None, ""  # the reference is per the category's unit (gypsum binder per t: none)
-    if row.variant is not None and row.variant.gwp_reference is not None:
-        return row.variant.gwp_reference, row.variant.gwp_reference_source
-    return row.category.gwp_reference, row.category.gwp_reference_source
+    return gwp_reference(row.category, row.variant, row.product.declared_unit)
 
 
 def carbon_standing(row: ProductRow, *, session: Session) -> CarbonStanding:

@@ -12,3 +12,8 @@ certification_changed = _signals.signal("certification-changed")
 # {"stars": int, "criteria_version": str, "indicators": {code: {"level": int,
 # "thresholds": [one, two, three], "unit": str}}}, or None. With no answer, no levels show.
 product_assessment_requested = _signals.signal("product-assessment-requested")
+
+# Sent by the category statistics with `session`, `category_id`, `variant` and `unit`: a
+# receiver (certification) returns {"criteria_version": str, "direction": str,
+# "thresholds": [one, two, three], "unit": str} for the GWP indicator in force, or None.
+gwp_thresholds_requested = _signals.signal("gwp-thresholds-requested")

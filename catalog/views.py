@@ -7,14 +7,17 @@ from flask_babel import gettext as _
 
 from accounts.divisions import DIVISIONS
 from catalog import bp
+from catalog.benchmarks import product_benchmarks
 from catalog.categories import gwp_sort_unit, list_categories
 from catalog.charts import gwp_chart
 from catalog.comparison import MAX_COMPARED, compare, parse_id_list
+from catalog.exports import EXPORT_LIMIT
 from catalog.finder import find_products
 from catalog.product_page import ProductPage, product_page, public_epd
 from catalog.recorded import recorded_from
 from catalog.search import STATUSES
 from catalog.search_page import STARS, parse_state
+from catalog.spread_charts import benchmark_chart
 from catalog.units import format_unit
 from greenbm.db import get_session
 from greenbm.errors import NotFound
@@ -51,6 +54,7 @@ def index():
         hidden_count=hidden,
         gwp_unit=gwp_unit,
         max_compared=MAX_COMPARED,
+        export_limit=EXPORT_LIMIT,
     )
 
 
@@ -116,5 +120,19 @@ def product_epd(product_id: int, evidence_id: int):
 @bp.get("/compare")
 def compare_products():
     """Put up to four published products side by side, differences highlighted."""
-    comparison = compare(request.args.get("ids"), session=get_session())
-    return render_template("catalog/compare.html", comparison=comparison, max_compared=MAX_COMPARED)
+    db = get_session()
+    comparison = compare(request.args.get("ids"), session=db)
+    benchmarks = product_benchmarks(comparison.columns, session=db)
+    chart = benchmark_chart(
+        benchmarks,
+        chart_id="compare-chart",
+        title=_("GWP against the category's percentiles"),
+        description=_("Each product's GWP beside its category's 20th and 80th percentiles."),
+    )
+    return render_template(
+        "catalog/compare.html",
+        comparison=comparison,
+        max_compared=MAX_COMPARED,
+        benchmarks=benchmarks,
+        chart=chart,
+    )

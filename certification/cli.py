@@ -1,4 +1,4 @@
-"""`flask certification …` commands: assess values, expire certificates, load criteria."""
+"""`flask certification …` commands: assess values, expire certificates, load criteria, snapshot."""
 
 import json
 import sys
@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from catalog.models import Category
 from certification.certificates.lifecycle import expire_certificates
+from certification.certificates.open_data import snapshot_folder, write_snapshot
 from certification.criteria.model import Criteria, CriteriaError
 from certification.criteria.parsing import parse_criteria
 from certification.criteria.rules import AssessmentError, assess, assessment_to_dict
@@ -169,3 +170,13 @@ def import_external(file: Path, report: Path | None) -> None:
         path = report or file.with_name(file.name + ".errors.csv")
         path.write_bytes(error_report_csv(result))
         click.echo(f"Refused rows: {path}")
+
+
+@certification_cli.command("snapshot")
+@with_appcontext
+def snapshot_command() -> None:
+    """Write today's open-data snapshot of every certificate (CSV and JSON) into the instance."""
+    with session_scope(get_engine()) as session:
+        written = write_snapshot(snapshot_folder(), session=session)
+    for path in written:
+        click.echo(f"wrote {path}")

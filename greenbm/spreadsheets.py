@@ -12,8 +12,9 @@ spreadsheet reads that as a formula, and the dashboard writes its figures as suc
 import codecs
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -53,6 +54,18 @@ def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     writer.writerow([csv_cell(value) for value in header])
     writer.writerows([csv_cell(value) for value in row] for row in rows)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def csv_stream(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """Yield the rows as CSV in UTF-8 (BOM first), a line at a time, for a streamed download."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield codecs.BOM_UTF8
+    for row in itertools.chain([header], rows):
+        writer.writerow([csv_cell(value) for value in row])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from greenbm.forms_util import attempt, select_choices
 from greenbm.i18n import localized
 from greenbm.urls import database_id
 from procurement import bp, exports
+from procurement.carbon_chart import list_benchmarks, list_chart
 from procurement.forms import (
     AddToListForm,
     MaterialLineForm,
@@ -48,9 +49,19 @@ def _material_form(**kwargs) -> MaterialLineForm:
 
 def _list_page(list_id: int, *, product_form=None, material_form=None, status: int = 200):
     report = or_404(list_report, list_id=list_id)
+    benchmarks = list_benchmarks(report, session=get_session())
     return render_template(
         "procurement/list.html",
         report=report,
+        benchmarks=benchmarks,
+        carbon_chart=list_chart(
+            benchmarks,
+            title=_("The list's GWP against the category's percentiles"),
+            description=_(
+                "Quantity-weighted GWP of the list per category, beside the "
+                "category's 20th and 80th percentiles and reference factor."
+            ),
+        ),
         product_form=product_form or ProductLineForm(formdata=None),
         material_form=material_form or _material_form(formdata=None),
         remove_form=RemoveLineForm(formdata=None),

@@ -6,12 +6,12 @@ from sqlmodel import Session
 
 from accounts.models import Organisation, User
 from catalog.categories import get_category
-from catalog.models import Category, Plant, Product
+from catalog.models import Category, Plant, Product, ProductStatus
 from catalog.openepd.reading import import_openepd
 from catalog.openepd.writing import ExportProduct, export_openepd
 from catalog.rules import ProductInput
 from catalog.services import create_product, own_product
-from greenbm.errors import Invalid
+from greenbm.errors import Invalid, NotFound
 
 
 def import_product(
@@ -58,6 +58,19 @@ def import_product(
 def export_product(*, session: Session, actor: User, product_id: int) -> dict:
     """Return the actor's product as an openEPD document."""
     product = own_product(session=session, actor=actor, product_id=product_id)
+    return product_document(product, session=session)
+
+
+def export_published(*, session: Session, product_id: int) -> dict:
+    """Return a published product as an openEPD document, or raise NotFound."""
+    product = session.get(Product, product_id)
+    if product is None or product.status != ProductStatus.PUBLISHED:
+        raise NotFound()
+    return product_document(product, session=session)
+
+
+def product_document(product: Product, *, session: Session) -> dict:
+    """Return a product as an openEPD document."""
     return export_openepd(export_input(product, session=session))
 
 

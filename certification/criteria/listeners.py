@@ -3,7 +3,7 @@
 from sqlmodel import Session
 
 from catalog.models import Product
-from catalog.signals import product_assessment_requested
+from catalog.signals import gwp_thresholds_requested, product_assessment_requested
 from certification.criteria.assessment import declared_values
 from certification.criteria.rules import AssessmentError, assess
 from certification.criteria.store import active_criteria
@@ -42,4 +42,25 @@ def product_assessment(_sender, *, session: Session, product: Product, **_extra)
             for r in assessment.indicators
             if r.applicable
         },
+    }
+
+
+@gwp_thresholds_requested.connect
+def gwp_thresholds(
+    _sender, *, session: Session, category_id: int, variant: str | None, unit: str, **_extra
+) -> dict | None:
+    """Return the GWP indicator's star thresholds in force for a variant and declared unit."""
+    try:
+        version, criteria = active_criteria(category_id, session=session)
+        indicator = criteria.indicator("gwp")
+        thresholds = indicator.thresholds_for(variant)
+    except (NotFound, KeyError, ValueError):
+        return None  # no criteria, no GWP indicator, or no thresholds for this variant
+    if not indicator.applies_to(unit):
+        return None
+    return {
+        "criteria_version": version.version,
+        "direction": indicator.direction,
+        "thresholds": list(thresholds),
+        "unit": indicator.unit,
     }

@@ -87,6 +87,8 @@ def test_status_any_lists_uncertified_products_with_a_null_certificate(client, c
         ("?division=520400", {"cem700"}),
         ("?division=522700&division=520400", {"cem700", "c30a", "c30b", "c40", "board", "binder"}),
         ("?category=concrete&gwp_max=290", {"c30a", "c30b"}),
+        ("?category=concrete&gwp_min=290", {"c30b", "c40"}),
+        ("?gwp_min=285&gwp_max=650", {"c30b", "c40", "cem640"}),
         ("?category=cement&category=gypsum", {"cem640", "cem700", "board", "binder"}),
         ("?q=GZGBM-2026-TST-000002", {"cem640"}),
         # An empty value is no filter, as a form field left blank.
@@ -127,6 +129,9 @@ def test_pages(client, catalogue):
         ("?gwp_max=-1", "gwp_max"),
         ("?gwp_max=abc", "gwp_max"),
         ("?gwp_max=inf", "gwp_max"),
+        ("?gwp_min=-1", "gwp_min"),
+        ("?gwp_min=nan", "gwp_min"),
+        ("?gwp_min=300&gwp_max=200", "gwp_min"),
         ("?category=marble", "category"),
         ("?division=110000", "division"),
         ("?q=" + "长" * 201, "q"),
@@ -213,7 +218,8 @@ def test_documented_query_parameters(document):
     operation = document["paths"]["/api/v1/products"]["get"]
     names = {p["name"]: p for p in operation["parameters"]}
     assert set(names) == {
-        "q", "category", "min_stars", "division", "status", "gwp_max", "sort", "page", "per_page",
+        "q", "category", "min_stars", "division", "status", "gwp_min", "gwp_max", "sort", "page",
+        "per_page",
     }  # fmt: skip
     assert all(p["in"] == "query" and not p["required"] for p in names.values())
     assert names["per_page"]["schema"]["maximum"] == 100
@@ -234,6 +240,12 @@ def test_every_documented_catalogue_answer_matches_its_schema(client, catalogue,
         ("/api/v1/products/{product_id}", 200): f"/api/v1/products/{catalogue.id('board')}",
         ("/api/v1/products/{product_id}", 404): "/api/v1/products/0",
         ("/api/v1/categories", 200): "/api/v1/categories",
+        ("/api/v1/categories/{code}/statistics", 200): "/api/v1/categories/cement/statistics",
+        (
+            "/api/v1/categories/{code}/statistics",
+            400,
+        ): "/api/v1/categories/cement/statistics?unit=x",
+        ("/api/v1/categories/{code}/statistics", 404): "/api/v1/categories/marble/statistics",
     }
     documented = {
         (path, int(status))

@@ -52,6 +52,7 @@ ARGS: dict[str, object] = {
     "category": "cement",
     "fmt": "csv",
     "filename": "css/app.css",
+    "snapshot": "certificates-2020-01-01.csv",
     "unknown": "no-such-thing",
     "organisation_id": "maker_a_org_id",
     "version_id": "criteria_version_id",
@@ -112,6 +113,16 @@ ROUTES: list[Route] = [
     Route("catalog.product_epd",                    "GET",  PUBLIC, {"product_id": "published_id", "evidence_id": "epd_id"}),
     Route("catalog.product_epd",                    "GET",  NOWHERE, variant="draft evidence"),
     Route("catalog.product_epd",                    "GET",  NOWHERE, {"product_id": "published_id"}, variant="other product's evidence"),
+    # Issue 16 (h16s): category statistics, downloads, open data.
+    Route("catalog.categories",                     "GET",  PUBLIC),
+    Route("catalog.category",                       "GET",  PUBLIC),
+    Route("catalog.search_csv",                     "GET",  PUBLIC, query="?category=cement"),
+    Route("catalog.search_xlsx",                    "GET",  PUBLIC),
+    Route("catalog.compare_csv",                    "GET",  PUBLIC, query="?ids={published_id},{certified_id}"),
+    Route("catalog.product_openepd",                "GET",  PUBLIC, {"product_id": "published_id"}),
+    Route("catalog.product_openepd",                "GET",  NOWHERE, variant="draft"),
+    Route("certification.open_data",                "GET",  PUBLIC),
+    Route("certification.open_data_file",           "GET",  NOWHERE),  # no snapshot written
     Route("certification.verify_lookup",            "GET",  PUBLIC),
     Route("certification.verify_certificate",       "GET",  PUBLIC),
     Route("certification.certificate_pdf_download", "GET",  PUBLIC),
@@ -136,6 +147,7 @@ ROUTES: list[Route] = [
     # --- the JSON API: read-only public data, no cookies needed -------------------------------
     Route("api.openapi",                            "GET",  PUBLIC),
     Route("api.list_categories",                    "GET",  PUBLIC),
+    Route("api.category_statistics",                "GET",  PUBLIC),
     Route("api.search_products",                    "GET",  PUBLIC),
     Route("api.get_product",                        "GET",  PUBLIC, {"product_id": "published_id"}),
     Route("api.get_product",                        "GET",  NOWHERE, variant="draft"),
