@@ -76,3 +76,16 @@ def organisation_data(form: OrganisationFields) -> OrganisationData:
         contact_email=(email.data or "") if email is not None else "",
         cert_number_prefix=prefix.data if prefix is not None else None,
     )
+
+
+class ForgotPasswordForm(Form):
+    """The e-mail address of the account whose password is forgotten."""
+
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(Form):
+    """A new password, typed twice."""
+
+    password = UserFields.password
+    confirm = RegistrationForm.confirm
