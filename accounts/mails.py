@@ -43,10 +43,8 @@ def send_registration_attempt(email: str) -> None:
             ),
             _("If it was you, sign in with your password:"),
             public_url("accounts.login"),
-            _(
-                "If you have forgotten your password, ask the site's administrator to reset it: "
-                "you then sign in with the new password the administrator gives you."
-            ),
+            _("If you have forgotten your password, choose a new one here:"),
+            public_url("accounts.forgot_password"),
             _("If it was not you, you can ignore this message."),
         ],
     )
