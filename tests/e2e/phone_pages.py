@@ -85,6 +85,7 @@ def public_pages(world: DemoWorld) -> list[str]:
         "/dashboard",
         "/login",
         "/register",
+        "/password/forgot",
     ]
 
 
