@@ -88,3 +88,17 @@ def test_the_english_navigation_fits_one_line_at_1280(new_page, live_server, wor
         _sign_in(page, email)
         rows[role] = _nav_rows(page)
     assert rows == dict.fromkeys(rows, 1)
+
+
+def test_dashboard_charts_stay_readable_on_a_phone(new_page, live_server):
+    page = new_page("zh-CN")
+    page.set_viewport_size(PHONE)
+    page.goto("/dashboard")
+    charts = page.locator("svg.dashboard-chart")
+    expect(charts.first).to_be_visible()
+    # The drawn size of the charts' 11 px text: scaled below 8 px it cannot be read.
+    sizes = charts.evaluate_all(
+        "svgs => svgs.map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width * 11)"
+    )
+    assert sizes and min(sizes) >= 8, sizes
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
