@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from accounts import key_views, views  # noqa: E402,F401
+from accounts import key_views, reset_views, views  # noqa: E402,F401

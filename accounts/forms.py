@@ -78,3 +78,16 @@ def organisation_data(form: OrganisationFields) -> OrganisationData:
         cert_number_prefix=prefix.data if prefix is not None else None,
         approval_number=approval.data if approval is not None else None,
     )
+
+
+class ForgotPasswordForm(Form):
+    """The e-mail address of the account whose password is forgotten."""
+
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(Form):
+    """A new password, typed twice."""
+
+    password = UserFields.password
+    confirm = RegistrationForm.confirm

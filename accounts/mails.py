@@ -10,15 +10,15 @@ from greenbm.urls import public_url
 # site mail any address, and must not be able to choose what the message says.
 
 
-def _send_after_commit(to: str, subject: str, paragraphs: list[str]) -> None:
-    # Composed now, in the reader's language; sent once the request's work is saved.
+def send_after_commit(to: str, subject: str, paragraphs: list[str]) -> None:
+    """Mail the paragraphs once the request's work is saved (composed now, in its language)."""
     body = "\n\n".join(paragraphs) + "\n"
     after_commit(lambda: send_mail(to, subject, body))
 
 
 def send_welcome(email: str) -> None:
     """Mail the first user of a newly registered company where to sign in."""
-    _send_after_commit(
+    send_after_commit(
         email,
         _("Your company is registered"),
         [
@@ -32,7 +32,7 @@ def send_welcome(email: str) -> None:
 
 def send_registration_attempt(email: str) -> None:
     """Tell the holder of a known address that someone tried to register with it."""
-    _send_after_commit(
+    send_after_commit(
         email,
         _("Someone tried to register with your e-mail address"),
         [
@@ -43,10 +43,8 @@ def send_registration_attempt(email: str) -> None:
             ),
             _("If it was you, sign in with your password:"),
             public_url("accounts.login"),
-            _(
-                "If you have forgotten your password, ask the site's administrator to reset it: "
-                "you then sign in with the new password the administrator gives you."
-            ),
+            _("If you have forgotten your password, choose a new one here:"),
+            public_url("accounts.forgot_password"),
             _("If it was not you, you can ignore this message."),
         ],
     )

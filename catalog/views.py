@@ -79,6 +79,12 @@ def _chart(page: ProductPage):
         title=_("GWP against the category's products"),
         description=description,
         unit=unit,
+        labels={
+            "target": _("20th percentile"),
+            "conservative": _("80th percentile"),
+            "reference": _("Reference factor"),
+            "product": _("This product"),
+        },
     )
 
 

@@ -81,5 +81,8 @@ def certificate_alerts_panel(ctx: Context) -> Panel:
         title=title,
         description=title,
     )
-    table = Table([_("Certificates"), _("Number")], [[label, str(n)] for label, n in counts])
+    table = Table(
+        [_("Kind of attention"), _("Number of certificates")],
+        [[label, str(n)] for label, n in counts],
+    )
     return Panel("certificate-alerts", title, chart, table)

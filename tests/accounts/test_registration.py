@@ -116,7 +116,7 @@ def test_a_taken_email_gets_the_answer_a_new_one_gets(app, client, session):
     attempt, welcome = sent_mail(app)
     assert attempt["To"] == "taken@example.test"
     assert attempt["Subject"] == "Someone tried to register with your e-mail address"
-    assert "administrator to reset it" in attempt.get_content()
+    assert "http://localhost/password/forgot" in attempt.get_content()
     assert welcome["To"] == "new@example.test"
     assert welcome["Subject"] == "Your company is registered"
 

@@ -176,6 +176,11 @@ ROUTES: list[Route] = [
     Route("accounts.revoke_key",                    "POST", MAKER_A),
     Route("accounts.register",                      "GET",  "ok go go go go go go go go"),
     Route("accounts.register",                      "POST", "ok go go go go go go go go"),
+    Route("accounts.forgot_password",               "GET",  "ok go go go go go go go go"),
+    Route("accounts.forgot_password",               "POST", "ok go go go go go go go go"),
+    Route("accounts.reset_password",                "GET",  "bad bad bad bad bad bad bad bad bad", {"token": "not-a-reset-token"}),
+    # Anyone holding a valid mailed link may post ("ok", for the CSRF check); a wrong link: 400.
+    Route("accounts.reset_password",                "POST", "ok err err err err err err err err", {"token": "not-a-reset-token"}),
     Route("certification.notifications",            "GET",  SIGNED_IN),
     # Marks the signed-in user's own notifications read.
     Route("certification.notifications",            "POST", SIGNED_IN),
