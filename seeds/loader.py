@@ -1,6 +1,5 @@
 """Idempotent loaders behind `flask seed`: categories always, demo data on request."""
 
-import tomllib
 from datetime import date
 
 import click
@@ -15,7 +14,6 @@ from catalog.categories import category_spec
 from catalog.models import (
     Category,
     CategoryIndicator,
-    CategoryVariant,
     Plant,
     PlantEnergyFigure,
     Product,
@@ -28,101 +26,13 @@ from catalog.search import queue_for_index
 from certification.criteria.store import load_shipped_criteria
 from greenbm.db import get_engine, session_scope
 from greenbm.models_base import utcnow
-from greenbm.paths import SEEDS_DIR
+from seeds.categories import load_categories, read_seed, upsert
 from seeds.certification_demo import load_demo_certificates
 from seeds.external_demo import load_external_demo
 from seeds.procurement_demo import load_demo_procurement
 from seeds.report_demo import load_demo_reports
 
 DEMO_PASSWORD = "demo1234"
-
-
-def _read(name: str) -> dict:
-    with open(SEEDS_DIR / name, "rb") as fh:
-        return tomllib.load(fh)
-
-
-def _upsert(model, where: dict, values: dict, *, session: Session, keep: tuple[str, ...] = ()):
-    row = session.exec(select(model).filter_by(**where)).first()
-    if row is None:
-        row = model(**where, **values)
-        session.add(row)
-    else:
-        for key, value in values.items():
-            if key not in keep:
-                setattr(row, key, value)
-    session.flush()
-    return row
-
-
-# Administrators edit these in the console (/admin/categories); a later seed must not undo that.
-ADMIN_MANAGED_CATEGORY_FIELDS = ("name_zh", "name_en", "declared_unit", "procurement_class")
-
-
-def category_source(item: dict, sources: dict) -> str:
-    """Return a category's cited source as one line: the source's short title and the item."""
-    source = sources[item["source"]["ref"]]
-    return f"{source['short']} — {item['source']['item']}"
-
-
-def load_categories(*, session: Session) -> int:
-    """Create the categories, or update the seed-managed fields of existing ones."""
-    file = _read("categories.toml")
-    data = file["category"]
-    for position, item in enumerate(data):
-        category = _upsert(
-            Category,
-            {"code": item["code"]},
-            {
-                "name_zh": item["name_zh"],
-                "name_en": item["name_en"],
-                "declared_unit": item["declared_unit"],
-                "alternative_units": ",".join(item.get("alternative_units", [])),
-                "procurement_class": item["procurement_class"],
-                "gwp_reference": item.get("gwp_reference"),
-                "gwp_reference_source": item.get("gwp_reference_source", ""),
-                "gwp_min": item["gwp_plausible"][0],
-                "gwp_max": item["gwp_plausible"][1],
-                "variant_attribute": item.get("variant_attribute"),
-                "variant_name_zh": item.get("variant_name_zh"),
-                "variant_name_en": item.get("variant_name_en"),
-                "position": position,
-                "source": category_source(item, file["source"]),
-                "own_criteria": item.get("own_criteria", True),
-                "gwp_indicator": item.get("gwp_indicator", "gwp"),
-            },
-            keep=ADMIN_MANAGED_CATEGORY_FIELDS,
-            session=session,
-        )
-        for vpos, variant in enumerate(item.get("variant", [])):
-            _upsert(
-                CategoryVariant,
-                {"category_id": category.id, "code": variant["code"]},
-                {
-                    "name_zh": variant["name_zh"],
-                    "name_en": variant["name_en"],
-                    "gwp_reference": variant.get("gwp_reference"),
-                    "gwp_reference_source": variant.get("gwp_reference_source", ""),
-                    "position": vpos,
-                },
-                session=session,
-            )
-        for ipos, ind in enumerate(item.get("indicator", [])):
-            _upsert(
-                CategoryIndicator,
-                {"category_id": category.id, "code": ind["code"]},
-                {
-                    "group": ind["group"],
-                    "name_zh": ind["name_zh"],
-                    "name_en": ind["name_en"],
-                    "unit": ind["unit"],
-                    "plausible_min": ind["plausible"][0],
-                    "plausible_max": ind["plausible"][1],
-                    "position": ipos,
-                },
-                session=session,
-            )
-    return len(data)
 
 
 def _organisation(item: dict, *, session: Session) -> Organisation:
@@ -151,7 +61,7 @@ def _user(org: Organisation, item: dict, password_hash: str, *, session: Session
 
 
 def _plant(org: Organisation, item: dict, *, session: Session) -> Plant:
-    plant = _upsert(
+    plant = upsert(
         Plant,
         {"manufacturer_id": org.id, "name": item["name_zh"]},
         {
@@ -164,7 +74,7 @@ def _plant(org: Organisation, item: dict, *, session: Session) -> Plant:
         session=session,
     )
     for figure in item.get("energy", []):
-        _upsert(
+        upsert(
             PlantEnergyFigure,
             {"plant_id": plant.id, "year": figure["year"], "metric": figure["metric"]},
             {"value": figure["value"], "unit": figure["unit"]},
@@ -239,7 +149,7 @@ def _product(org: Organisation, plants: dict, item: dict, categories, *, session
 
 def load_demo(echo=click.echo, *, session: Session) -> dict[str, int]:
     """Create the demo organisations, users, plants and products that are not there yet."""
-    organisations = _read("demo.toml")["organisation"]
+    organisations = read_seed("demo.toml")["organisation"]
     categories = {c.code: c for c in session.exec(select(Category)).all()}
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: the demo password is shared
     counts = {"organisations": 0, "products_created": 0}
