@@ -11,6 +11,7 @@ serve_home(Role.MANUFACTURER, "manufacturer.products")
 
 from catalog import (  # noqa: E402,F401
     api,
+    data_text,
     evidence_views,
     manufacturer_access,
     openepd_views,

@@ -120,19 +120,18 @@ def test_0009_gives_old_notifications_their_message_and_arguments(tmp_path):
                 {"u": user, "m": message, "now": now},
             )
     upgrade(app)
-    with app.app_context():
-        with Session(engine) as session:
-            notes = {n.message: n for n in session.exec(select(Notification)).all()}
-            assert {m: n.message_id for m, n in notes.items()} == old
-            approved = notes["申请 64 已批准：证书编号 GZ-2026-0001，3 星级。"]
-            assert approved.message_args == {"id": 64, "number": "GZ-2026-0001", "stars": 3}
-            with app.test_request_context(headers={"Accept-Language": "en"}):
-                assert notification_text(approved) == (
-                    "Application 64 approved: certificate GZ-2026-0001, 3 star(s)."
-                )
-                suspended = notes["证书 GZ-1 的状态已变为“暂停”：抽查不合格"]
-                assert notification_text(suspended) == "Certificate GZ-1 is now suspended: 抽查不合格"
-                assert notification_text(notes["Something else entirely"]) == (
-                    "Something else entirely"
-                )
+    with app.app_context(), Session(engine) as session:
+        notes = {n.message: n for n in session.exec(select(Notification)).all()}
+        assert {m: n.message_id for m, n in notes.items()} == old
+        approved = notes["申请 64 已批准：证书编号 GZ-2026-0001，3 星级。"]
+        assert approved.message_args == {"id": 64, "number": "GZ-2026-0001", "stars": 3}
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            assert notification_text(approved) == (
+                "Application 64 approved: certificate GZ-2026-0001, 3 star(s)."
+            )
+            suspended = notes["证书 GZ-1 的状态已变为“暂停”：抽查不合格"]
+            assert notification_text(suspended) == "Certificate GZ-1 is now suspended: 抽查不合格"
+            assert notification_text(notes["Something else entirely"]) == (
+                "Something else entirely"
+            )
     engine.dispose()
