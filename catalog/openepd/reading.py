@@ -19,6 +19,7 @@ from catalog.units import (
     parse_unit,
     units_compatible,
 )
+from greenbm.messages import json_problem, pydantic_problem
 from greenbm.text import normalise_text, text_problem
 from greenbm.untrusted import Unreadable, load_untrusted
 
@@ -105,14 +106,7 @@ def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:
         problems.append(str(exc))
         return None
     except json.JSONDecodeError as exc:
-        problems.append(
-            _(
-                "The file is not valid JSON (line %(line)s, column %(column)s): %(error)s.",
-                line=exc.lineno,
-                column=exc.colno,
-                error=exc.msg,
-            )
-        )
+        problems.append(json_problem(exc))
         return None
     if not isinstance(data, dict):
         kinds = {list: _("an array"), str: _("a string"), bool: _("true or false")}
@@ -130,7 +124,7 @@ def _validate(data: dict[str, Any], problems: list[str]) -> tuple[Epd | None, se
         errors = exc.errors()
     for error in errors:
         field = ".".join(str(part) for part in error["loc"]) or _("(document)")
-        problems.append(_("Field %(field)s: %(error)s", field=field, error=error["msg"]))
+        problems.append(_("Field %(field)s: %(error)s", field=field, error=pydantic_problem(error)))
     invalid = {str(error["loc"][0]) for error in errors if error["loc"]}
     try:
         rest = Epd.model_validate({k: v for k, v in data.items() if k not in invalid})

@@ -66,7 +66,7 @@ def test_register_creates_manufacturer_and_mails_the_sign_in_link(app, client, s
         ({"credit_code": "91520100123456780"}, "18 characters"),
         ({"credit_code": make_credit_code("91520100123456789")[:-1] + "Y"}, "check character"),
         ({"credit_code": "91AB01001234567890"}, "Characters 3 to 8"),
-        ({"division_code": "110000"}, "Not a valid choice"),
+        ({"division_code": "110000"}, "Choose one of the options in the list"),
         ({"name_zh": ""}, "This field is required"),
         ({"email": "not-an-email"}, "Invalid email address"),
         ({"password": "short", "confirm": "short"}, "Use at least 8"),

@@ -135,7 +135,11 @@ def _set(value: Any, *path: str) -> Callable[[dict[str, Any]], None]:
 
 
 PROBLEMS = [
-    ("bad json", b'{"product_name": ', "not valid JSON (line 1"),
+    (
+        "bad json",
+        b'{"product_name": ',
+        "not valid JSON at line 1, column 18: a value was expected here",
+    ),
     ("json array", b"[]", "must hold one JSON object, found an array"),
     ("json string", b'"openEPD"', "found a string"),
     ("not utf-8", b"\xff\xfe\xfa", "not UTF-8"),
@@ -143,7 +147,7 @@ PROBLEMS = [
     (
         "pydantic: negative quantity",
         _cement(_set(-1, "declared_unit", "qty")),
-        "Field declared_unit.qty: Input should be greater than or equal to 0",
+        "Field declared_unit.qty: must be at least 0",
     ),
     (
         "pydantic: bad date",
@@ -153,12 +157,12 @@ PROBLEMS = [
     (
         "pydantic: bad GWP number",
         _cement(lambda d: _gwp(d).update(mean="lots")),
-        "Field impacts.IPCC AR5.gwp.A1A2A3.mean: Input should be a valid number",
+        "Field impacts.IPCC AR5.gwp.A1A2A3.mean: must be a number",
     ),
     (
         "pydantic: name too long",
         _cement(_set("x" * 201, "product_name")),
-        "Field product_name: String should have at most 200 characters",
+        "Field product_name: must be at most 200 characters long",
     ),
     ("no issue date", _cement(_delete("date_of_issue")), "issue date (date_of_issue) is missing"),
     ("no expiry date", _cement(_delete("valid_until")), "expiry date (valid_until) is missing"),

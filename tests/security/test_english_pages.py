@@ -43,10 +43,11 @@ class _Text(HTMLParser):
         if tag in {"script", "style"}:
             self._skip += 1
         for name, value in attrs:
-            if value and (name in _READ_ATTRIBUTES or (tag == "input" and name == "value")):
-                # A field for the Chinese name holds Chinese by definition.
-                if not (tag == "input" and dict(attrs).get("name", "").endswith("_zh")):
-                    self.parts.append(value)
+            readable = name in _READ_ATTRIBUTES or (tag == "input" and name == "value")
+            # A field for the Chinese name holds Chinese by definition.
+            chinese_field = tag == "input" and dict(attrs).get("name", "").endswith("_zh")
+            if value and readable and not chinese_field:
+                self.parts.append(value)
 
     def handle_endtag(self, tag):
         if tag in {"script", "style"}:
