@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from accounts.divisions import division_name
 from dashboard import svg, svg_plots
-from dashboard.arithmetic import number, percent
+from dashboard.arithmetic import number, percent, shown_number
 from dashboard.clinker import CLINKER_UNIT, CapacityTally
 from dashboard.panel_base import Context, Panel, Table
 
@@ -148,11 +148,12 @@ def clinker_intensity(ctx: Context) -> Panel:
         markers=markers,
         unit=CLINKER_UNIT,
     )
+    # The reader learns where the base figure comes from, not which file holds it.
     note = _(
-        "Target: at least %(share)s%% below the base year %(year)s (%(value)s kgce/t); the "
-        "base-year figure is a setting in seeds/targets.toml.",
+        "Target: at least %(share)s%% below the base year %(year)s (%(value)s kgce/t). The "
+        "base-year figure is this platform's estimate, not an official statistic.",
         share=percent(targets.reduction_target, 0),
         year=targets.base_year,
-        value=number(targets.base_value),
+        value=shown_number(targets.base_value),
     )
     return Panel("clinker-intensity", title, chart, table, note)
