@@ -135,3 +135,17 @@ def test_0009_gives_old_notifications_their_message_and_arguments(tmp_path):
                 "Something else entirely"
             )
     engine.dispose()
+
+
+def test_a_history_reason_written_in_chinese_reads_english(app, session, client):
+    world = factories.make_certification_world(session, app.config["EVIDENCE_DIR"])
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        certificate = factories.issue_test_certificate(
+            session, body=world.body, reviewer=world.reviewer, maker=world.maker
+        )
+    page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    history = page[page.index('data-testid="cert-history"') :]
+    assert "<td>Issued</td>" in history and "发证" not in history
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert "<td>发证</td>" in page[page.index('data-testid="cert-history"') :]
