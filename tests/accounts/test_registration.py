@@ -68,7 +68,7 @@ def test_register_creates_manufacturer_and_mails_the_sign_in_link(app, client, s
         ({"credit_code": "91AB01001234567890"}, "Characters 3 to 8"),
         ({"division_code": "110000"}, "Choose one of the options in the list"),
         ({"name_zh": ""}, "This field is required"),
-        ({"email": "not-an-email"}, "Invalid email address"),
+        ({"email": "not-an-email"}, "Enter an e-mail address, e.g. name@example.com."),
         ({"password": "short", "confirm": "short"}, "Use at least 8"),
         ({"confirm": "different-pass"}, "The passwords differ"),
     ],
