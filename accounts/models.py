@@ -100,7 +100,11 @@ class Notification(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
+    # The message as an id and arguments, worded in the reader's language when shown
+    # (accounts.notifications); `message` is its English wording, kept as a fallback.
     message: str = Field(sa_type=sa.Text)
+    message_id: str | None = Field(default=None, max_length=80)
+    message_args: dict | None = Field(default=None, sa_type=sa.JSON)
     link: str = Field(default="", max_length=300)
     # Where the message leads as an endpoint and its arguments, turned into a URL only when
     # the page is rendered (`link` holds the ready path of notifications written before).

@@ -21,6 +21,7 @@ from catalog.search import queue_for_index
 from catalog.units import parse_unit
 from certification.criteria.model import Criteria, CriteriaError
 from certification.criteria.parsing import parse_criteria
+from certification.criteria.problems import criteria_problem
 from certification.criteria.store import activate_version, store_criteria
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditAction, changes, record_audit
@@ -184,8 +185,7 @@ def _parse_upload(category: Category, data: bytes, *, session: Session) -> Crite
     except Unreadable as exc:
         raise Invalid({"file": [str(exc)]}) from None
     except CriteriaError as exc:
-        message = _("The file is not valid criteria: %(problem)s", problem=exc)
-        raise Invalid({"file": [message]}) from None
+        raise Invalid({"file": [criteria_problem(exc)]}) from None
     if criteria.category != category.code:
         other = session.exec(select(Category).where(Category.code == criteria.category)).first()
         message = (

@@ -24,6 +24,7 @@ from catalog import (  # noqa: E402,F401
     api,
     category_api,
     category_views,
+    data_text,
     download_views,
     evidence_views,
     manufacturer_access,

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from catalog.units import conversion_factor
+from greenbm.numbers import format_fixed
 
 DAILY_UNIT = "t/d"
 ANNUAL_UNIT = "t/a"
@@ -75,6 +76,25 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f}"
 
 
+class Figure(str):
+    """A table cell's number: plain digits as downloaded, and `shown` as the page writes it."""
+
+    shown: str
+
+
 def number(value: float | None, digits: int = 1) -> str:
-    """Return a number with `digits` decimals and no thousands separator, or "–" when unknown."""
-    return "–" if value is None else f"{value:.{digits}f}"
+    """Return a number with `digits` decimals and no thousands separator, or "–" when unknown.
+
+    The text is what a CSV download carries; its `shown` form (thousands grouped, in the
+    reader's locale) is what the page's tables show.
+    """
+    if value is None:
+        return "–"
+    figure = Figure(f"{value:.{digits}f}")
+    figure.shown = format_fixed(value, digits)
+    return figure
+
+
+def shown_number(value: float | None, digits: int = 1) -> str:
+    """Return a number as the page writes it (thousands grouped, `digits` decimals), or "–"."""
+    return "–" if value is None else format_fixed(value, digits)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from accounts.models import Role
 from dashboard import bp
-from dashboard.arithmetic import number, percent
+from dashboard.arithmetic import percent, shown_number
 from dashboard.panels import PANELS, Context, Panel
 from dashboard.targets import load_targets
 from greenbm.db import get_session
@@ -78,7 +78,7 @@ def index():
         admin=ctx.admin,
         asked_year=year,
         pct=percent,
-        num=number,
+        num=shown_number,
     )
 
 

@@ -206,8 +206,11 @@ def _register_cli(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from accounts.divisions import division_name
     from catalog.units import format_unit
+    from greenbm.numbers import format_number, plain_number
 
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals.update(
+        plain_number=plain_number,
         localized=i18n.localized,
         current_language=i18n.current_language,
         division_name=division_name,

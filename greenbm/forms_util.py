@@ -1,5 +1,6 @@
 """Helpers shared by views: running a service for a form, safe redirects, pagination."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
@@ -7,12 +8,14 @@ from typing import TypeVar
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import DecimalField, FloatField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from greenbm.db import discard_changes
 from greenbm.errors import Invalid
+from greenbm.messages import FormTranslations
+from greenbm.numbers import plain_number
 from greenbm.text import normalise_text, text_problem
 
 T = TypeVar("T")
@@ -35,15 +38,34 @@ class Form(FlaskForm):
     """The base of every form: its text fields are NFC and refuse invisible characters."""
 
     class Meta:
+        def get_translations(self, form):
+            """Return WTForms' messages with the developer ones in the reader's words."""
+            return FORM_TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
-            """Bind the field; a text field gets the NFC filter and the character check."""
+            """Bind the field; a text field gets the NFC filter and the character check.
+
+            A number field shows a stored value back as digits ("1500000", never "1.5e+06").
+            """
             field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, FloatField | DecimalField):
+                field._value = functools.partial(_plain_value, field)
             # Passwords are hashed, never shown: normalising them would lock out a password
             # typed in decomposed form before this rule existed.
             if isinstance(field, StringField) and not isinstance(field, PasswordField):
                 field.filters = (normalise_text, *field.filters)
                 field.validators = [_refuse_invisible, *field.validators]
             return field
+
+
+def _plain_value(field) -> str:
+    # What the user typed is shown back as typed; a stored value as plain digits.
+    if field.raw_data:
+        return field.raw_data[0]
+    return plain_number(field.data)
+
+
+FORM_TRANSLATIONS = FormTranslations()
 
 
 def apply_errors(form: FlaskForm, error: Invalid) -> None:

@@ -1,17 +1,29 @@
 """Reactions to catalogue signals: flag list lines whose product's certificate lapsed."""
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from accounts.notifications import notify_organisation
+from accounts.notifications import notify_organisation, register_messages
 from catalog.models import Product
 from catalog.signals import certification_changed
+from certification.notices import name_argument
 from greenbm.models_base import utcnow
-from procurement.forms import status_label
+from procurement.forms import STATUS_LABELS
 from procurement.models import ListLine, ProcurementList, Project
 from procurement.rules import LineStatus
 
 LAPSED = frozenset({LineStatus.SUSPENDED, LineStatus.REVOKED, LineStatus.EXPIRED})
+
+# Notification ids are stored: never rename one (see accounts.notifications).
+register_messages(
+    {
+        "procurement.lines_flagged": _l(
+            "The certificate %(number)s of %(product)s is now %(status)s: its lines in the"
+            " procurement list %(list)s are flagged and no longer count as green."
+        ),
+        **{f"procurement.status.{code}": STATUS_LABELS[code] for code in LAPSED},
+    }
+)
 
 
 def flag_product_lines(product_id: int, status: str | None, *, session: Session) -> list[int]:
@@ -54,14 +66,13 @@ def flag_lapsed_lines(
     for item, agency_id in _lists_with_agencies(list_ids, session=session):
         notify_organisation(
             agency_id,
-            _(
-                "The certificate %(number)s of %(product)s is now %(status)s: its lines in the"
-                " procurement list %(list)s are flagged and no longer count as green.",
-                number=product.cert_number or "",
-                product=product.name_zh,
-                status=status_label(status),
-                list=item.name,
-            ),
+            "procurement.lines_flagged",
+            {
+                "number": product.cert_number or "",
+                "product": name_argument(product),
+                "status": {"message": f"procurement.status.{status}"},
+                "list": item.name,
+            },
             endpoint="procurement.procurement_list",
             endpoint_args={"list_id": item.id},
             session=session,

@@ -22,6 +22,7 @@ from catalog.units import (
     parse_unit,
     units_compatible,
 )
+from greenbm.messages import json_problem
 from greenbm.text import normalise_text, text_problem
 from greenbm.untrusted import Unreadable, load_untrusted
 
@@ -129,14 +130,7 @@ def _load_json(raw: bytes, problems: list[str]) -> dict[str, Any] | None:
         problems.append(str(exc))
         return None
     except json.JSONDecodeError as exc:
-        problems.append(
-            _(
-                "The file is not valid JSON (line %(line)s, column %(column)s): %(error)s.",
-                line=exc.lineno,
-                column=exc.colno,
-                error=exc.msg,
-            )
-        )
+        problems.append(json_problem(exc))
         return None
     if not isinstance(data, dict):
         kinds = {list: _("an array"), str: _("a string"), bool: _("true or false")}

@@ -4,7 +4,12 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.notifications import mark_all_read, notification_page, unread_count
+from accounts.notifications import (
+    mark_all_read,
+    notification_page,
+    notification_text,
+    unread_count,
+)
 from certification import bp
 from certification.pages import page_args
 from greenbm.db import get_session
@@ -22,7 +27,7 @@ def _unread_notifications() -> dict:
             g.unread_notifications = unread_count(current_user.id, session=get_session())
         return g.unread_notifications
 
-    return {"unread_notifications": unread_notifications}
+    return {"unread_notifications": unread_notifications, "notification_text": notification_text}
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

@@ -41,11 +41,7 @@ def start_review(
         session=session, actor=actor, application_id=application_id, lock_version=lock_version
     )
     apply_move(APPLICATIONS, application, "start_review", actor=actor, session=session)
-    notify_manufacturer(
-        application,
-        _("Your application %(id)d is under review.", id=application.id),
-        session=session,
-    )
+    notify_manufacturer(application, "application.under_review", session=session)
     flush_or_conflict(session=session)
     return application
 
@@ -72,11 +68,7 @@ def request_information(
         reason=question,
         session=session,
     )
-    notify_manufacturer(
-        application,
-        _("The reviewer asks about application %(id)d: %(q)s", id=application.id, q=question),
-        session=session,
-    )
+    notify_manufacturer(application, "application.question", q=question, session=session)
     flush_or_conflict(session=session)
     return application
 
@@ -219,14 +211,14 @@ def decide_application(
         )
         application.certificate_id = certificate.id
         flush_or_conflict(session=session)
-        message = _(
-            "Application %(id)d approved: certificate %(number)s, %(stars)d star(s).",
-            id=application.id,
+        notify_manufacturer(
+            application,
+            "application.approved",
             number=certificate.number,
             stars=assessment.stars,
+            session=session,
         )
     else:
-        message = _("Application %(id)d was rejected: %(reason)s", id=application.id, reason=reason)
-    notify_manufacturer(application, message, session=session)
+        notify_manufacturer(application, "application.rejected", reason=reason, session=session)
     flush_or_conflict(session=session)
     return application

@@ -15,6 +15,7 @@ from certification.certificates.queries import holder_certificate
 from certification.criteria.assessment import missing_for_application
 from certification.criteria.store import active_criteria
 from certification.models import Application, ApplicationKind, ApplicationState
+from certification.notices import name_argument
 from certification.states import APPLICATIONS, FINAL_STATES, apply_move
 from greenbm.errors import Conflict, Invalid, NotAllowed, NotFound
 from greenbm.i18n import localized
@@ -122,25 +123,30 @@ def flush_or_conflict(*, session: Session) -> None:
         raise Conflict() from exc
 
 
-def _notify(organisation_id: int, application: Application, message: str, *, session: Session):
+def _notify(
+    organisation_id: int, application: Application, message_id: str, args: dict, *, session
+) -> None:
     # The application page sends reviewers on to the review page: one link serves both sides.
     notify_organisation(
         organisation_id,
-        message,
+        message_id,
+        {"id": application.id, **args},
         endpoint="certification.application",
         endpoint_args={"application_id": application.id},
         session=session,
     )
 
 
-def notify_body(application: Application, message: str, *, session: Session) -> None:
-    """Tell the application's certification body, linking to the application."""
-    _notify(application.body_id, application, message, session=session)
+def notify_body(application: Application, message_id: str, *, session: Session, **args) -> None:
+    """Tell the application's certification body (a message of certification.notices)."""
+    _notify(application.body_id, application, message_id, args, session=session)
 
 
-def notify_manufacturer(application: Application, message: str, *, session: Session) -> None:
-    """Tell the application's manufacturer, linking to the application."""
-    _notify(application.manufacturer_id, application, message, session=session)
+def notify_manufacturer(
+    application: Application, message_id: str, *, session: Session, **args
+) -> None:
+    """Tell the application's manufacturer (a message of certification.notices)."""
+    _notify(application.manufacturer_id, application, message_id, args, session=session)
 
 
 def submit_application(
@@ -165,9 +171,7 @@ def submit_application(
     application.criteria_version_id = row.id
     apply_move(APPLICATIONS, application, "submit", actor=actor, session=session)
     notify_body(
-        application,
-        _("New application %(id)d: %(product)s", id=application.id, product=product.name_zh),
-        session=session,
+        application, "application.submitted", product=name_argument(product), session=session
     )
     flush_or_conflict(session=session)
     return application
@@ -190,8 +194,6 @@ def resubmit_application(
     if not answer.strip():
         raise Invalid({"reason": [_("Write your answer to the reviewer.")]})
     apply_move(APPLICATIONS, application, "resubmit", actor=actor, reason=answer, session=session)
-    notify_body(
-        application, _("Application %(id)d was resubmitted.", id=application.id), session=session
-    )
+    notify_body(application, "application.resubmitted", session=session)
     flush_or_conflict(session=session)
     return application

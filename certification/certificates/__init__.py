@@ -4,6 +4,7 @@ from certification.certificates import (  # noqa: F401
     api,
     document_views,
     feed,
+    history_words,
     open_data_views,
     register_api,
     surveillance_views,

@@ -86,6 +86,8 @@ def certificate_snapshot(
         "category_name_zh": category.name_zh,
         "category_name_en": category.name_en,
         "standard": f"{criteria.title_zh} ({criteria.version})",
+        # The page shows the criteria's English title to an English reader (the PDF both).
+        "standard_en": f"{criteria.title_en} ({criteria.version})",
         "certification_mode": CERTIFICATION_MODE,
         "gwp_a1a3": product.gwp_a1a3,
         "declared_unit": product.declared_unit,

@@ -18,6 +18,7 @@ from certification.models import (
     SurveillanceRecord,
     SurveillanceResult,
 )
+from certification.notices import status_argument
 from certification.states import CERTIFICATES, apply_move
 from greenbm.errors import Invalid, NotAllowed
 
@@ -71,12 +72,12 @@ def _set_status(
     summarise(certificate, session=session)
     notify_organisation(
         certificate.holder_id,
-        _(
-            "Certificate %(number)s is now %(status)s: %(reason)s",
-            number=certificate.number,
-            status=status_label(certificate.status),
-            reason=reason,
-        ),
+        "certificate.status",
+        {
+            "number": certificate.number,
+            "status": status_argument(certificate.status),
+            "reason": reason,
+        },
         endpoint="certification.verify_certificate",
         endpoint_args={"number": certificate.number},
         session=session,

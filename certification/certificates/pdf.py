@@ -42,6 +42,7 @@ OPTIONAL_TEXT = (
     "model_spec",
     "category_name_en",
     "body_name_en",
+    "standard_en",
 )
 
 STAR_WORDS = {1: ("一星级", "One star"), 2: ("二星级", "Two stars"), 3: ("三星级", "Three stars")}

@@ -8,7 +8,7 @@ number; a product recorded from another body's certificate names that body; orga
 get API keys, of which only a hash is kept.
 
 Revision ID: i15x0010
-Revises: i13t0008
+Revises: i13w0009
 Create Date: 2026-12-07 05:00:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 
 revision: str = 'i15x0010'
-down_revision: str | None = 'i13t0008'
+down_revision: str | None = 'i13w0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -105,13 +105,13 @@ def test_bad_filters_give_a_clear_error(client, login, admin, trail):
     login(admin)
     response = client.get("/admin/audit?date_from=2026-02-30")
     assert response.status_code == 400
-    assert "Not a valid date value." in response.get_data(as_text=True)
+    assert "Enter a date as year-month-day, e.g. 2026-03-01." in response.get_data(as_text=True)
     response = client.get("/admin/audit?date_from=2026-03-05&date_to=2026-03-01")
     assert response.status_code == 400
     assert "The end date is before the start date." in response.get_data(as_text=True)
     response = client.get("/admin/audit?object_id=abc&organisation=999999")
     assert response.status_code == 400
-    assert "Not a valid choice." in response.get_data(as_text=True)
+    assert "Choose one of the options in the list." in response.get_data(as_text=True)
 
 
 def test_application_and_certificate_events_are_searched_too(app, client, session, login, admin):

@@ -149,7 +149,11 @@ def _set(value: Any, *path: str) -> Callable[[dict[str, Any]], None]:
 
 
 PROBLEMS = [
-    ("bad json", b'{"product_name": ', "not valid JSON (line 1"),
+    (
+        "bad json",
+        b'{"product_name": ',
+        "not valid JSON at line 1, column 18: a value was expected here",
+    ),
     ("json array", b"[]", "must hold one JSON object, found an array"),
     ("json string", b'"openEPD"', "found a string"),
     ("not utf-8", b"\xff\xfe\xfa", "not UTF-8"),

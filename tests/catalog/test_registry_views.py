@@ -202,12 +202,27 @@ PLANT_CASES = [
     ("missing name", {"name": None}, "name", "This field is required."),
     ("empty name", {"name": ""}, "name", "This field is required."),
     ("blank name", {"name": "   "}, "name", "The plant name is required."),
-    ("long name", {"name": "厂" * 201}, "name", "Field cannot be longer than 200 characters."),
-    ("unknown division", {"division_code": "110000"}, "division_code", "Not a valid choice."),
+    ("long name", {"name": "厂" * 201}, "name", "Enter at most 200 characters."),
+    (
+        "unknown division",
+        {"division_code": "110000"},
+        "division_code",
+        "Choose one of the options in the list.",
+    ),
     ("capacity 0", {"capacity": "0"}, "capacity", "Must be greater than 0."),
     ("negative capacity", {"capacity": "-4500"}, "capacity", "Must be greater than 0."),
-    ("capacity not a number", {"capacity": "4,500 t"}, "capacity", "Not a valid float value."),
-    ("unknown capacity unit", {"capacity_unit": "bags"}, "capacity_unit", "Not a valid choice."),
+    (
+        "capacity not a number",
+        {"capacity": "4,500 t"},
+        "capacity",
+        "Enter a number, e.g. 1500 or 12.5.",
+    ),
+    (
+        "unknown capacity unit",
+        {"capacity_unit": "bags"},
+        "capacity_unit",
+        "Choose one of the options in the list.",
+    ),
 ]
 
 
@@ -241,7 +256,7 @@ def test_plant_form_creates_and_edits_a_plant(maker, session):
     assert (plant.manufacturer_id, plant.division_code) == (maker.user.organisation_id, "520100")
     assert (plant.capacity, plant.capacity_unit, plant.capacity_kind) == (4500, "t/d", "clinker")
     listing = maker.client.get("/manufacturer/plants").get_data(as_text=True)
-    assert PLANT_FORM["name"] in listing and "4500 t/d (clinker)" in listing
+    assert PLANT_FORM["name"] in listing and "4,500 t/d (clinker)" in listing
 
     edited = {**PLANT_FORM, "name": "  清镇新基地 ", "capacity": "", "division_code": "522700"}
     assert maker.client.post(f"/manufacturer/plants/{plant.id}", data=edited).status_code == 302
@@ -263,7 +278,7 @@ ENERGY_CASES = [
     ("next year", {"year": str(TODAY.year + 1)}, "year", YEAR_MESSAGE),
     ("year 1999", {"year": "1999"}, "year", YEAR_MESSAGE),
     ("missing year", {"year": None}, "year", "This field is required."),
-    ("year not a number", {"year": "last year"}, "year", "Not a valid integer value."),
+    ("year not a number", {"year": "last year"}, "year", "Enter a whole number, e.g. 2025."),
     (
         "clinker energy too high",
         {"value": "1040"},
@@ -282,7 +297,7 @@ ENERGY_CASES = [
         "value",
         "-1 MWh is outside the plausible range 0–10,000,000.",
     ),
-    ("unknown metric", {"metric": "co2_total"}, "metric", "Not a valid choice."),
+    ("unknown metric", {"metric": "co2_total"}, "metric", "Choose one of the options in the list."),
     ("missing value", {"value": None}, "value", "This field is required."),
 ]
 
@@ -448,7 +463,7 @@ PRODUCT_CASES = [
         "cement",
         {"ind_strength_margin": "2,5"},
         "ind_strength_margin",
-        "Not a valid float value.",
+        "Enter a number, e.g. 1500 or 12.5.",
     ),
     (
         "EPD valid until before issue",
@@ -476,7 +491,7 @@ PRODUCT_CASES = [
         "cement",
         {"epd_issue_date": "1 March 2025"},
         "epd_issue_date",
-        "Not a valid date value.",
+        "Enter a date as year-month-day, e.g. 2026-03-01.",
     ),
     (
         "verified EPD without registration number",
@@ -520,7 +535,13 @@ PRODUCT_CASES = [
         "variant",
         "This field is required.",
     ),
-    ("concrete unknown variant", "concrete", {"variant": "c80"}, "variant", "Not a valid choice."),
+    (
+        "concrete unknown variant",
+        "concrete",
+        {"variant": "c80"},
+        "variant",
+        "Choose one of the options in the list.",
+    ),
     (
         "ceramic tile without variant",
         "ceramic-tile",
@@ -533,14 +554,14 @@ PRODUCT_CASES = [
         "cement",
         {"declared_unit": "m^3"},
         "declared_unit",
-        "Not a valid choice.",
+        "Choose one of the options in the list.",
     ),
     (
         "unknown provenance",
         "cement",
         {"gwp_provenance": "guess"},
         "gwp_provenance",
-        "Not a valid choice.",
+        "Choose one of the options in the list.",
     ),
     ("missing Chinese name", "cement", {"name_zh": ""}, "name_zh", "This field is required."),
     (
@@ -548,14 +569,14 @@ PRODUCT_CASES = [
         "cement",
         {"plant_id": OTHER},
         "plant_id",
-        "Not a valid choice.",
+        "Choose one of the options in the list.",
     ),
     (
         "plant that does not exist",
         "cement",
         {"plant_id": "999999"},
         "plant_id",
-        "Not a valid choice.",
+        "Choose one of the options in the list.",
     ),
 ]
 
@@ -754,8 +775,13 @@ EVIDENCE_CASES = [
         "test_date",
         "The date cannot be in the future.",
     ),
-    ("test date not a date", {"test_date": "20/05/2026"}, "test_date", "Not a valid date value."),
-    ("unknown kind", {"kind": "invoice"}, "kind", "Not a valid choice."),
+    (
+        "test date not a date",
+        {"test_date": "20/05/2026"},
+        "test_date",
+        "Enter a date as year-month-day, e.g. 2026-03-01.",
+    ),
+    ("unknown kind", {"kind": "invoice"}, "kind", "Choose one of the options in the list."),
 ]
 
 
@@ -1002,8 +1028,18 @@ def test_import_refuses_a_file_over_5_mb(maker, session):
 
 IMPORT_FORM_CASES = [
     ("no file", {"file": None}, "file", "This field is required."),
-    ("plant of another manufacturer", {"plant_id": OTHER}, "plant_id", "Not a valid choice."),
-    ("unknown category", {"category_id": "999999"}, "category_id", "Not a valid choice."),
+    (
+        "plant of another manufacturer",
+        {"plant_id": OTHER},
+        "plant_id",
+        "Choose one of the options in the list.",
+    ),
+    (
+        "unknown category",
+        {"category_id": "999999"},
+        "category_id",
+        "Choose one of the options in the list.",
+    ),
 ]
 
 

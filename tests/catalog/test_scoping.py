@@ -222,10 +222,10 @@ def test_own_product_cannot_move_to_another_manufacturers_plant(app, session, lo
     data = {**product_form("cement", b.plant.id), "csrf_token": token}
     response = client.post(f"/manufacturer/products/{a.product.id}/edit", data=data)
     assert response.status_code == 200
-    assert parse(response).field_errors == {"plant_id": ["Not a valid choice."]}
+    assert parse(response).field_errors == {"plant_id": ["Choose one of the options in the list."]}
     intruder = SimpleNamespace(plant=b.plant, cement_id=a.cement_id)
     response = send(client, "POST", "/manufacturer/products/import", "import", token, intruder)
-    assert parse(response).field_errors == {"plant_id": ["Not a valid choice."]}
+    assert parse(response).field_errors == {"plant_id": ["Choose one of the options in the list."]}
     assert state(session, app, a.user.organisation_id) == before
 
 

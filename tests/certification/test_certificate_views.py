@@ -326,7 +326,7 @@ def test_reviewer_suspends_reinstates_and_revokes(client, login, session, body, 
     assert 'value="suspend"' in html and 'value="reinstate"' not in html
     # Reinstating a valid certificate is not one of the choices.
     response = client.post(f"{url}/status", data={"action": "reinstate", "reason": "x"})
-    assert response.status_code == 200 and "Not a valid choice" in page(response)
+    assert response.status_code == 200 and "Choose one of the options in the list" in page(response)
     response = client.post(f"{url}/status", data={"action": "suspend", "reason": ""})
     assert response.status_code == 200 and 'aria-invalid="true"' in page(response)
     for action, status in [("suspend", "suspended"), ("reinstate", "valid"), ("revoke", "revoked")]:

@@ -67,7 +67,7 @@ def test_a_just_registered_plant_changes_no_public_figure(client, session, world
     assert _public_figures(client) == before
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'data-testid="awaiting-confirmation"' in html
-    assert "1550000 t/a of capacity await confirmation" in html
+    assert "1,550,000 t/a of capacity await confirmation" in html
 
 
 def test_a_confirmed_plant_counts_and_a_change_drops_it_until_confirmed_again(

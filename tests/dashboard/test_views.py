@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -61,11 +62,18 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
+_GROUPING = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+
+
 def page_tables(html: str) -> dict[str, list[list[str]]]:
-    """Return each data table of the page as rows of cell texts."""
+    """Return each data table of the page as rows of cell texts, numbers without their
+    thousands separators (as the CSV writes them)."""
     parser = _Tables()
     parser.feed(html)
-    return parser.tables
+    return {
+        key: [[_GROUPING.sub("", cell) for cell in row] for row in rows]
+        for key, rows in parser.tables.items()
+    }
 
 
 def download(client, key: str, query: str = "") -> list[list[str]]:
@@ -97,6 +105,8 @@ def test_anonymous_page_shows_every_chart_and_no_detail(client, world):
     assert world.draft_name not in html
     tables = page_tables(html)
     assert tables["table-clinker-benchmark"][1:] == [PROVINCE_2025]
+    # The page groups thousands; the CSV keeps plain digits for spreadsheets.
+    assert '<td class="num">1,860,000</td>' in html
     assert "2 of 5 clinker plants" not in html  # the tile counts reporting plants
     assert "3 of 5 clinker plants" in html
 
