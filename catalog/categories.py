@@ -1,6 +1,9 @@
 """The category registry: categories, their indicators and variants, and their plain rules."""
 
-import sqlalchemy as sa
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
 from sqlmodel import Session, select
 
 from catalog.models import Category, CategoryIndicator, CategoryVariant
@@ -21,19 +24,28 @@ def get_category(*, session: Session, category_id: int) -> Category:
     return category
 
 
+def category_key(text: str) -> str:
+    """Return the form in which a category's code or name is matched: the one rule for it.
+
+    Full-width letters, case, and "-", "_" or spaces between words do not matter.
+    """
+    text = unicodedata.normalize("NFKC", text).strip().casefold()
+    return re.sub(r"[\s_\-]+", "-", text)
+
+
+def category_lookup(categories: Iterable[Category]) -> Callable[[str], Category | None]:
+    """Return a function finding one of the categories by its code, Chinese or English name."""
+    known: dict[str, Category] = {}
+    for category in categories:
+        for name in (category.code, category.name_zh, category.name_en or ""):
+            if name.strip():
+                known.setdefault(category_key(name), category)
+    return lambda text: known.get(category_key(text or "")) if (text or "").strip() else None
+
+
 def find_category(text: str, *, session: Session) -> Category | None:
     """Return the category named by its code or its Chinese or English name, or None."""
-    wanted = text.strip()
-    if not wanted:
-        return None
-    query = select(Category).where(
-        sa.or_(
-            Category.code == wanted.lower(),
-            Category.name_zh == wanted,
-            sa.func.lower(Category.name_en) == wanted.lower(),
-        )
-    )
-    return session.exec(query.order_by(Category.id)).first()
+    return category_lookup(list_categories(session=session))(text)
 
 
 def category_by_code(code: str, *, session: Session) -> Category:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from accounts.credit_code import CreditCodeError, normalize_credit_code
+from catalog.categories import category_key
 from catalog.models import Category
 from greenbm.errors import Invalid
 from greenbm.text import normalise_text, text_problem
@@ -28,10 +29,7 @@ class CategoryRef:
     name_en: str
 
 
-def _key(text: str) -> str:
-    # Full-width letters, case, and "-", "_" or spaces between words do not matter.
-    text = unicodedata.normalize("NFKC", text).strip().casefold()
-    return re.sub(r"[\s_\-]+", "-", text)
+_key = category_key  # the catalogue's one matching rule
 
 
 class Categories:

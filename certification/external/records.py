@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from accounts.credit_code import CreditCodeError, normalize_credit_code
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.recorded import manufacturer_of_record
-from catalog.categories import list_categories
+from catalog.categories import category_lookup, list_categories
 from catalog.certificate_status import CertificateStatus, live_status
 from catalog.models import Category
 from catalog.recorded import recorded_product
@@ -65,11 +65,7 @@ class ExternalRecord:
 
 def category_finder(*, session: Session):
     """Return a function finding a category by its code or its Chinese or English name."""
-    known = {}
-    for category in list_categories(session=session):
-        for name in (category.code, category.name_zh, category.name_en):
-            known.setdefault(name.strip().casefold(), category)
-    return lambda text: known.get(text.strip().casefold())
+    return category_lookup(list_categories(session=session))
 
 
 def _date(value: str, field: str, errors: dict) -> date | None:
