@@ -31,7 +31,7 @@ from catalog import (  # noqa: E402,F401
     openepd_views,
     plant_views,
     product_views,
-    report_review_views,
-    report_views,
     views,
 )
+from catalog.reports import review_views as report_review_views  # noqa: E402,F401
+from catalog.reports import views as report_views  # noqa: E402,F401

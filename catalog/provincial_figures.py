@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from accounts.models import Role, User
-from catalog.report_models import ProvincialFigure
+from catalog.reports.models import ProvincialFigure
 from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import Invalid, NotAllowed
 from greenbm.models_base import utcnow

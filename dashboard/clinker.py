@@ -9,10 +9,10 @@ from accounts.divisions import DIVISIONS
 from accounts.models import Organisation
 from catalog.models import CapacityKind, Plant
 from catalog.plant_confirmation import confirmed
-from catalog.plant_reports import counted
 from catalog.provincial_figures import entered_figures
-from catalog.report_data import report_data
-from catalog.report_models import PlantReport, PlantReportProduct
+from catalog.reports.data import report_data
+from catalog.reports.models import PlantReport, PlantReportProduct
+from catalog.reports.services import counted
 from dashboard.arithmetic import annual_tonnes, share, weighted_mean
 from dashboard.targets import Targets
 
@@ -182,7 +182,7 @@ def clinker_figures(
     }
     counting = [plant.id for plant, _name, ok in rows if ok]
     figures: dict[int, dict[int, float]] = {}
-    # The clinker line of each confirmed annual report (catalog.plant_reports.counted).
+    # The clinker line of each confirmed annual report (catalog.reports.services.counted).
     for plant_id, figure_year, value in session.exec(
         select(PlantReport.plant_id, PlantReport.year, PlantReportProduct.energy)
         .join(PlantReportProduct, PlantReportProduct.report_id == PlantReport.id)

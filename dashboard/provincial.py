@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from catalog.models import Plant
-from catalog.plant_reports import counted
-from catalog.report_data import Industry, report_data
-from catalog.report_models import PlantReport, PlantReportProduct, PlantReportWaste
+from catalog.reports.data import Industry, report_data
+from catalog.reports.models import PlantReport, PlantReportProduct, PlantReportWaste
+from catalog.reports.services import counted
 from dashboard.arithmetic import share
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from accounts.divisions import division_name
 from catalog.provincial_figures import entered_figures
-from catalog.report_data import report_data
+from catalog.reports.data import report_data
 from dashboard import svg
 from dashboard.arithmetic import number, percent, share
 from dashboard.panel_base import Context, Panel, Table

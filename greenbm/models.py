@@ -12,7 +12,7 @@ from catalog.models import (
     ProductIndicatorValue,
     SearchOutbox,
 )
-from catalog.report_models import (
+from catalog.reports.models import (
     PlantReport,
     PlantReportProduct,
     PlantReportWaste,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from accounts.models import Role, User
 from catalog.models import Plant
 from catalog.provincial_figures import enter_figure
-from catalog.report_models import PlantReport, PlantReportProduct, PlantReportWaste, ReportStatus
+from catalog.reports.models import PlantReport, PlantReportProduct, PlantReportWaste, ReportStatus
 from greenbm.models_base import utcnow
 
 YEARS = (2023, 2024, 2025)

@@ -11,7 +11,7 @@ from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import set_user_disabled
 from admin.import_jobs import start_job
 from catalog.models import Category, Plant
-from catalog.report_models import ProvincialFigure
+from catalog.reports.models import ProvincialFigure
 from certification.external.records import REQUIRED
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditEntry

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind
 from catalog.models import Category, GwpProvenance, Plant, Product
-from catalog.report_models import (
+from catalog.reports.models import (
     PlantReport,
     PlantReportProduct,
     PlantReportWaste,

@@ -4,9 +4,9 @@ import pytest
 
 from accounts.models import OrganisationKind
 from catalog.plant_confirmation import confirm_plant
-from catalog.plant_reports import confirm_report, file_report
 from catalog.plants import PlantInput, update_plant
-from catalog.report_rules import ProductLine, ReportInput
+from catalog.reports.rules import ProductLine, ReportInput
+from catalog.reports.services import confirm_report, file_report
 from dashboard import views
 from tests.dashboard.data import TODAY
 from tests.dashboard.test_views import download

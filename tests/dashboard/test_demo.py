@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from catalog.report_models import PlantReport, ReportStatus
+from catalog.reports.models import PlantReport, ReportStatus
 from dashboard import views
 from dashboard.panels import PANELS
 from dashboard.provincial import confirmed_lines, energy_trend

@@ -11,7 +11,7 @@ import math
 import pytest
 from sqlalchemy import text
 
-from catalog.report_models import PlantReport, PlantReportProduct, PlantReportWaste, ReportStatus
+from catalog.reports.models import PlantReport, PlantReportProduct, PlantReportWaste, ReportStatus
 from dashboard.provincial import (
     benchmark_shares,
     confirmed_lines,

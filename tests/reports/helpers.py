@@ -3,7 +3,7 @@
 from datetime import date
 
 from accounts.models import OrganisationKind
-from catalog.report_rules import ProductLine, ReportInput, WasteLine
+from catalog.reports.rules import ProductLine, ReportInput, WasteLine
 from tests.factories import make_organisation, make_plant, make_user
 
 TODAY = date(2026, 6, 15)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from catalog.report_data import parse_report_data, report_data
-from catalog.report_rules import ProductLine, WasteLine, check_report
+from catalog.reports.data import parse_report_data, report_data
+from catalog.reports.rules import ProductLine, WasteLine, check_report
 from tests.reports.helpers import TODAY, report_input
 
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlmodel import select
 
-from catalog.plant_reports import confirm_report, file_report, plant_reports, return_report
-from catalog.report_models import PlantReport, ReportStatus
+from catalog.reports.models import PlantReport, ReportStatus
+from catalog.reports.services import confirm_report, file_report, plant_reports, return_report
 from dashboard.provincial import confirmed_lines
 from greenbm.audit import AuditEntry
 from greenbm.errors import Invalid, NotAllowed, NotFound

@@ -5,8 +5,8 @@ import io
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from catalog.report_models import PlantReport, ReportStatus
-from catalog.report_xlsx import read_report_workbook, report_workbook
+from catalog.reports.models import PlantReport, ReportStatus
+from catalog.reports.xlsx import read_report_workbook, report_workbook
 from tests.factories import make_user
 from tests.reports.helpers import maker_and_plant, reviewer
 

@@ -20,9 +20,9 @@ from accounts.models import Organisation, OrganisationKind, User
 from admin.import_jobs import start_job
 from catalog.evidence import store_evidence
 from catalog.models import EvidenceFile
-from catalog.plant_reports import file_report
 from catalog.plants import record_energy_figure
-from catalog.report_rules import ProductLine, ReportInput
+from catalog.reports.rules import ProductLine, ReportInput
+from catalog.reports.services import file_report
 from catalog.services import publish_product
 from certification.applications.review import request_information, start_review
 from certification.applications.services import create_application, submit_application

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from catalog.report_data import ReportData
+from catalog.reports.data import ReportData
 
 FIRST_YEAR = 2000
 MAX_EVIDENCE = 500

@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 from accounts.models import Organisation, User
 from catalog.models import Plant
 from catalog.plant_confirmation import CONFIRMING_ROLES
-from catalog.report_data import report_data
-from catalog.report_models import PlantReport, PlantReportProduct, PlantReportWaste, ReportStatus
-from catalog.report_rules import ReportInput, check_report
+from catalog.reports.data import report_data
+from catalog.reports.models import PlantReport, PlantReportProduct, PlantReportWaste, ReportStatus
+from catalog.reports.rules import ReportInput, check_report
 from catalog.services import own_plant
 from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import Invalid, NotAllowed, NotFound

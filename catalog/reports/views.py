@@ -8,12 +8,12 @@ from flask_login import current_user
 
 from catalog import manufacturer_bp as bp
 from catalog.manufacturer_access import own_or_404
-from catalog.plant_reports import ReportView, file_report, plant_reports
-from catalog.report_data import report_data
-from catalog.report_forms import PRODUCT_ROWS, WASTE_ROWS, ReportForm, ReportUploadForm
-from catalog.report_models import ReportStatus
-from catalog.report_rules import ReportInput
-from catalog.report_xlsx import read_report_workbook, report_workbook
+from catalog.reports.data import report_data
+from catalog.reports.forms import PRODUCT_ROWS, WASTE_ROWS, ReportForm, ReportUploadForm
+from catalog.reports.models import ReportStatus
+from catalog.reports.rules import ReportInput
+from catalog.reports.services import ReportView, file_report, plant_reports
+from catalog.reports.xlsx import read_report_workbook, report_workbook
 from catalog.services import own_plant
 from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid

@@ -6,9 +6,9 @@ import zipfile
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
-from catalog.plant_reports import ReportView
-from catalog.report_data import report_data
-from catalog.report_rules import ProductLine, ReportInput, WasteLine
+from catalog.reports.data import report_data
+from catalog.reports.rules import ProductLine, ReportInput, WasteLine
+from catalog.reports.services import ReportView
 from greenbm.errors import Invalid
 from greenbm.spreadsheets import Sheet, xlsx_bytes
 

@@ -16,8 +16,8 @@ from wtforms import Form as SubForm
 from wtforms.validators import InputRequired, Length, Optional
 
 from catalog.forms import readable_number, year_until_now
-from catalog.report_data import report_data
-from catalog.report_rules import ProductLine, ReportInput, WasteLine
+from catalog.reports.data import report_data
+from catalog.reports.rules import ProductLine, ReportInput, WasteLine
 from catalog.units import format_unit
 from greenbm.forms_util import Form, select_choices
 from greenbm.i18n import localized

@@ -7,9 +7,9 @@ from flask_login import current_user
 from accounts.auth import role_required
 from catalog import reports_bp as bp
 from catalog.plant_confirmation import CONFIRMING_ROLES
-from catalog.plant_reports import confirm_report, reports_awaiting_decision, return_report
-from catalog.report_data import report_data
-from catalog.report_forms import ReturnReportForm
+from catalog.reports.data import report_data
+from catalog.reports.forms import ReturnReportForm
+from catalog.reports.services import confirm_report, reports_awaiting_decision, return_report
 from greenbm.db import discard_changes, get_session
 from greenbm.errors import Invalid, NotFound
 from greenbm.forms_util import page_number
