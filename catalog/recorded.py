@@ -7,6 +7,14 @@ from catalog.models import Category, GwpProvenance, Plant, Product, ProductStatu
 from catalog.search import queue_for_index
 from greenbm.models_base import utcnow
 
+# The GWP of a product recorded from a certificate that stated none (see gwp_unknown).
+GWP_UNKNOWN = 0.0
+
+
+def gwp_unknown(product: Product) -> bool:
+    """Return whether the product was recorded from a certificate without a GWP, not yet given."""
+    return product.recorded_from_id is not None and product.gwp_a1a3 == GWP_UNKNOWN
+
 
 def recorded_plant(manufacturer: Organisation, address: str, *, session: Session) -> Plant:
     """Return the manufacturer's plant at this address, recording it if unknown.
@@ -64,8 +72,8 @@ def recorded_product(
         name_zh=name,
         model_spec=model,
         declared_unit=category.declared_unit,
-        # No GWP known: 0 is a placeholder of a draft, which no public page or figure reads.
-        gwp_a1a3=gwp if gwp is not None else 0.0,
+        # No GWP known: a placeholder of a draft, which no public page or figure reads.
+        gwp_a1a3=gwp if gwp is not None else GWP_UNKNOWN,
         # What the issuing body's record states; nothing here verified it.
         gwp_provenance=GwpProvenance.SELF_DECLARED,
         status=ProductStatus.PUBLISHED if gwp is not None else ProductStatus.DRAFT,

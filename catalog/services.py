@@ -17,6 +17,7 @@ from catalog.models import (
     ProductIndicatorValue,
     ProductStatus,
 )
+from catalog.recorded import gwp_unknown
 from catalog.rules import ProductInput, check_product
 from catalog.search import queue_for_index
 from catalog.signals import certification_changed
@@ -277,8 +278,11 @@ def set_certification_summary(
 ) -> None:
     """Record the product's current certificate; a valid certificate publishes the product."""
     product = session.get(Product, product_id)
-    if status == CertificateStatus.VALID and product.status != ProductStatus.PUBLISHED:
-        # A certificate anyone can verify is for a product anyone can see (README, "Publish rule").
+    publishable = product.status != ProductStatus.PUBLISHED and not gwp_unknown(product)
+    if status == CertificateStatus.VALID and publishable:
+        # A certificate anyone can verify is for a product anyone can see (README, "Publish
+        # rule"); but a product recorded from another body's certificate that stated no GWP
+        # waits for its manufacturer's data: a placeholder GWP must not reach public figures.
         product.status = ProductStatus.PUBLISHED
         product.published_at = product.published_at or utcnow()
     product.cert_number = number

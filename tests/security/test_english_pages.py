@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, User
+from accounts.models import ApiKey, Organisation, User
 from catalog.models import Category, Plant, Product
 from certification.applications.review import start_review
 from procurement.models import ProcurementList, Project
@@ -87,6 +87,8 @@ def proper_names(session: Session) -> set[str]:
         Product.name_zh,
         Product.model_spec,
         Product.epd_programme_operator,
+        Product.epd_verifier,
+        ApiKey.name,
         Project.name,
         Project.owner_unit,
         ProcurementList.name,
