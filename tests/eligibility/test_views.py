@@ -4,13 +4,11 @@ import codecs
 import csv
 import io
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -18,6 +16,7 @@ from accounts.models import User
 from tests import factories
 from tests.conftest import csrf_token
 from tests.spreadsheet_check import csv_rows, live_csv_formulas, live_xlsx_formulas
+from tests.statements import counting_statements
 
 TODAY = date.today()
 
@@ -412,22 +411,6 @@ def test_result_pages_and_filters(client, world):
     assert sorted(results(html)) == [51, 101, 151, 201, 251]
     assert client.get("/eligibility/bulk/" + "x" * 24).status_code == 404
     assert client.get("/eligibility/bulk/nonsense/results.csv").status_code == 404
-
-
-@contextmanager
-def counting_statements(app):
-    """Count the SQL statements run inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_query_count_does_not_grow_with_the_rows(app, client, world):
