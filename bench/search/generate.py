@@ -440,7 +440,7 @@ def generate(
         batch = []
         for n in range(products):
             owner = n % len(owners)
-            batch.append(_product(n + 1, owners[owner], plant_ids[owner], categories, session=rng))
+            batch.append(_product(rng, n + 1, owners[owner], plant_ids[owner], categories))
             if len(batch) == 5000:
                 session.execute(insert(Product), batch)
                 batch = []
