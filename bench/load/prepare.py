@@ -47,6 +47,7 @@ from certification.models import (  # noqa: E402
     Certificate,
     CertificateEvent,
 )
+from greenbm.errors import NotFound  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1/greenbm_load"
 DEFAULT_OUT = Path("/tmp/greenbm-load")
@@ -162,7 +163,12 @@ def add_certificates(database_url: str, echo=print) -> int:
         categories = {c.id: c for c in session.exec(select(Category)).all()}
         versions = {}
         for category_id in categories:
-            version, criteria = active_criteria(category_id, session=session)
+            # Material types recorded without a label (steel, timber, ...) have no criteria;
+            # the generator certifies products of labelled categories only.
+            try:
+                version, criteria = active_criteria(category_id, session=session)
+            except NotFound:
+                continue
             versions[category_id] = (version.id, f"{criteria.title_zh} ({criteria.version})")
         rows = list(_certificate_rows(session))
         for start in range(0, len(rows), BATCH):
