@@ -5,7 +5,7 @@ Layout::
     manifest.json             what is inside, row counts per table, size and sha256 of each member
     database.sqlite3          SQLite: a page-consistent copy (online backup API)
     database.pgdump           PostgreSQL: `pg_dump -Fc` of one snapshot
-    files/<area>/<path>       the stored files of each area (evidence with the certificate PDFs, ...)
+    files/<area>/<path>       the stored files of each area (evidence and certificate PDFs, ...)
 """
 
 from __future__ import annotations

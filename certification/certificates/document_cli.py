@@ -90,16 +90,25 @@ def _verify_url(number: str) -> str:
     return public_url("certification.verify_certificate", number=number)
 
 
+def follow_round(engine, watermark: int) -> tuple[int, int, int]:
+    """Make the documents of the certificates changed since `watermark`; return the counts.
+
+    Return (made, failed, the new watermark). Runs inside a request context (the URLs).
+    """
+    with session_scope(engine) as session:
+        ids, watermark = changed_since(watermark, session=session)
+    made, _current, failed = build(ids, engine, _verify_url)
+    return made, failed, watermark
+
+
 def _follow(engine, watermark: int, interval: float) -> None:
     stop = threading.Event()
     # A service manager stops the worker with SIGTERM: finish the round, then leave.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         while not stop.is_set():
-            with session_scope(engine) as session:
-                ids, watermark = changed_since(watermark, session=session)
-            if ids:
-                made, _current, failed = build(ids, engine, _verify_url)
+            made, failed, watermark = follow_round(engine, watermark)
+            if made or failed:
                 click.echo(f"Made {made} document(s), {failed} failed.")
             stop.wait(interval)
     click.echo("Stopped.")

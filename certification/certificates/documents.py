@@ -136,7 +136,7 @@ def _write_durably(path: Path, data: bytes) -> None:
         raise
 
 
-def _remove_after_commit(session: Session, path: Path) -> None:
+def _remove_after_commit(path: Path, *, session: Session) -> None:
     """Remove a superseded file once the row naming its successor has committed."""
     settled = []
 
@@ -206,5 +206,5 @@ def make_document(
     }
     previous = _record(values, session=session)
     if previous and previous != path.name:
-        _remove_after_commit(session, folder / previous)
+        _remove_after_commit(folder / previous, session=session)
     return StoredDocument(path, digest, len(signed))
