@@ -9,12 +9,22 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from catalog.models import Product
 from certification.certificates import pdf
 from certification.certificates.document_cli import changed_since, follow_round
 from certification.certificates.documents import document_folder
+from certification.certificates.issue import issue_certificate
 from certification.certificates.lifecycle import change_status, expire_certificates
 from certification.certificates.queries import live_status
-from certification.models import CertificateDocument, CertificateEvent
+from certification.criteria.assessment import declared_values
+from certification.criteria.rules import assess
+from certification.criteria.store import active_criteria
+from certification.models import (
+    Application,
+    ApplicationKind,
+    CertificateDocument,
+    CertificateEvent,
+)
 from tests.factories import issue_test_certificate, set_dates
 from tests.statements import counting_statements
 
@@ -105,6 +115,25 @@ def test_a_status_change_is_followed_by_a_new_document_and_the_old_file_goes(
     assert len(list(document_folder(app.config).glob("*.pdf"))) == 1
 
 
+def reissue_by_change(session, certificate, reviewer) -> None:
+    """Reissue the certificate through issue_certificate, for an approved change, and commit."""
+    application = session.get(Application, certificate.application_id)
+    application.kind = ApplicationKind.CHANGE
+    application.certificate_id = certificate.id
+    application.change_description = "新增二号生产线"
+    product = session.get(Product, certificate.product_id)
+    _row, criteria = active_criteria(product.category_id, session=session)
+    assessment = assess(
+        criteria,
+        variant=None,
+        values=declared_values(product, session=session),
+        prerequisites={p.code: True for p in criteria.prerequisites},
+    )
+    issue_certificate(application, assessment, reviewer, session=session)
+    session.commit()
+    assert certificate.change_date == date.today()
+
+
 def test_the_kept_document_prints_the_live_status_after_every_kind_of_change(
     app, client, session, body, certificate
 ):
@@ -125,6 +154,10 @@ def test_the_kept_document_prints_the_live_status_after_every_kind_of_change(
         )
         session.commit()
         assert download() == assert_current(app, session, certificate)
+    reissue_by_change(session, certificate, reviewer)  # a change: the change date prints
+    data = download()
+    assert data == assert_current(app, session, certificate)
+    assert "变更日期" in pdf_text(data)  # the row "date of change" prints only after a change
     # Expiry by date alone (no status written), then by the nightly job.
     set_dates(session, certificate, valid_until=date.today() - timedelta(days=1), status="valid")
     assert download() == assert_current(app, session, certificate)
