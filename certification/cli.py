@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from catalog.models import Category
+from certification.certificates.document_cli import documents_command
 from certification.certificates.lifecycle import expire_certificates
 from certification.certificates.open_data import snapshot_folder, write_snapshot
 from certification.criteria.model import Criteria, CriteriaError
@@ -28,6 +29,8 @@ from greenbm.errors import NotFound
 from greenbm.table_files import FileProblem
 
 certification_cli = click.Group("certification", help="Certification criteria and certificates.")
+
+certification_cli.add_command(documents_command)
 
 ASSESS_KEYS = {"variant", "values", "prerequisites"}
 

@@ -174,6 +174,24 @@ class Certificate(SQLModel, table=True):
     updated_at: datetime = timestamp_field()
 
 
+class CertificateDocument(SQLModel, table=True):
+    """The signed PDF currently stored for a certificate (one row each), and what it prints.
+
+    The file lives under `<EVIDENCE_DIR>/certificates/`; `printed_key` hashes everything the
+    file shows (see certification.certificates.documents), so a download can tell at once
+    whether the stored file still says what the certificate says today.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    certificate_id: int = Field(foreign_key="certificate.id", unique=True)
+    stored_name: str = Field(max_length=120)
+    sha256: str = Field(max_length=64)
+    size: int
+    printed_key: str = Field(max_length=64)
+    printed_status: str = Field(max_length=32)
+    rendered_at: datetime = timestamp_field()
+
+
 class CertificateSequence(SQLModel, table=True):
     """The last serial number used per body, year and category (for unique numbering)."""
 

@@ -5,7 +5,7 @@ Layout::
     manifest.json             what is inside, row counts per table, size and sha256 of each member
     database.sqlite3          SQLite: a page-consistent copy (online backup API)
     database.pgdump           PostgreSQL: `pg_dump -Fc` of one snapshot
-    files/<area>/<path>       the stored files of each area (evidence, certificates, ...)
+    files/<area>/<path>       the stored files of each area (evidence and certificate PDFs, ...)
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import IO
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
+
+from certification.certificates.documents import DOCUMENT_FOLDER
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -41,11 +43,13 @@ class FileArea:
 
 
 def file_areas(config: Mapping) -> list[FileArea]:
-    """Return the folders holding stored files: evidence, certificate PDFs, signing key, results."""
+    """Return the folders holding stored files: evidence and certificate PDFs, key, results."""
     instance = Path(config["INSTANCE_DIR"])
     return [
         FileArea("evidence", Path(config["EVIDENCE_DIR"])),
-        FileArea("certificates", instance / "certificates"),  # issued, signed PDFs
+        # Where certificate PDFs were cached before they were stored with the evidence
+        # (certification.certificates.documents): kept so that older archives restore.
+        FileArea("certificates", instance / "certificates"),
         FileArea("signing", instance / "signing"),  # the key that signs them
         FileArea("eligibility", instance / "eligibility"),  # bulk-check results, kept a day
     ]
@@ -94,10 +98,15 @@ def table_counts(connection: Connection) -> dict[str, int]:
 
 
 def referenced_evidence(connection: Connection) -> set[str]:
-    """Return the stored names of the evidence files the database refers to."""
-    if "evidencefile" not in inspect(connection).get_table_names():
-        return set()
-    return set(connection.execute(text("SELECT stored_name FROM evidencefile")).scalars())
+    """Return the paths, inside the evidence area, of the files the database refers to."""
+    tables = inspect(connection).get_table_names()
+    names = set()
+    if "evidencefile" in tables:
+        names |= set(connection.execute(text("SELECT stored_name FROM evidencefile")).scalars())
+    if "certificatedocument" in tables:  # the certificate PDFs, stored with the evidence
+        query = text("SELECT stored_name FROM certificatedocument")
+        names |= {f"{DOCUMENT_FOLDER}/{name}" for name in connection.execute(query).scalars()}
+    return names
 
 
 def alembic_revision(connection: Connection) -> str | None:

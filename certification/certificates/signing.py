@@ -29,6 +29,7 @@ CERT_VALIDITY = timedelta(days=3653)  # ten years, leap days included
 KEY_FILE = "signing_key.pem"
 NO_SIGNATURE = "The PDF has no signature."
 CERT_FILE = "signing_cert.pem"
+IDENTITY_DIR = "signing"  # the generated pair's folder inside the instance
 
 
 class SigningError(RuntimeError):
@@ -168,7 +169,7 @@ def ensure_signing_identity(
         _check_readable(identity.key_path, "key")
         _check_readable(identity.cert_path, "certificate")
         return identity
-    return _generate_into(Path(instance_dir) / "signing")
+    return _generate_into(Path(instance_dir) / IDENTITY_DIR)
 
 
 def _mtimes(identity: SigningIdentity) -> tuple[int, int]:

@@ -4,7 +4,12 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 
 from certification import bp
 from certification.certificates.confirmation import external_record
-from certification.certificates.files import certificate_pdf
+from certification.certificates.documents import (
+    StoredDocument,
+    current_file,
+    find_document,
+    make_document,
+)
 from certification.certificates.issue import printed
 from certification.certificates.queries import certificate_events, get_certificate, live_status
 from certification.models import CertificateSource
@@ -50,23 +55,37 @@ def _public_verify_url(number: str) -> str:
     return public_url("certification.verify_certificate", number=number)
 
 
+def _send(data: bytes, stored: StoredDocument, number: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.set_etag(stored.sha256)
+    response.headers["Content-Disposition"] = f'attachment; filename="{number}.pdf"'
+    # The status printed on it can change any day: always ask again (the ETag makes it cheap).
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)  # a browser holding this very file gets a 304
+
+
 @bp.get("/certificates/<number>.pdf")
 def certificate_pdf_download(number: str):
-    """Download the certificate's signed PDF (rendered on first request, then cached)."""
+    """Download the certificate's signed PDF: the stored file, made anew if it is not current."""
+    db = get_session()
     try:
-        certificate = get_certificate(number, session=get_session())
+        certificate, document = find_document(number, session=db)
     except NotFound:
         abort(404)
     if certificate.source != CertificateSource.ISSUED:
         abort(404)  # another body's certificate: its PDF is that body's to issue
-    data = certificate_pdf(
-        certificate,
-        current_app.config,
-        static_dir=current_app.static_folder,
-        verify_url=_public_verify_url(certificate.number),
+    config = current_app.config
+    verify_url = _public_verify_url(certificate.number)
+    stored = current_file(certificate, document, config, verify_url=verify_url)
+    if stored is not None:
+        try:
+            # Read whole (a page of about 300 kB): no open file is left to the response.
+            return _send(stored.path.read_bytes(), stored, certificate.number)
+        except FileNotFoundError:
+            pass  # superseded or lost since: make it again
+    # No current file: an older certificate, a render that failed, or a status that changed
+    # by date (expiry) with no write. Made now, stored, and recorded with this request.
+    stored = make_document(
+        certificate, config, session=db, static_dir=current_app.static_folder, verify_url=verify_url
     )
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-    # The status printed on it can change any day: always ask again.
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _send(stored.path.read_bytes(), stored, certificate.number)

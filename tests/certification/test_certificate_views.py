@@ -3,14 +3,14 @@
 import re
 from datetime import date, timedelta
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from pypdf import PdfReader
 from sqlmodel import select
 
-from certification.certificates.files import PDF_DIR_NAME, signing_identity
+from certification.certificates.documents import document_folder
+from certification.certificates.files import signing_identity
 from certification.certificates.lifecycle import change_status
 from certification.certificates.signing import verify_pdf_signature
 from certification.models import (
@@ -150,7 +150,7 @@ def test_pdf_is_signed_and_shows_number_and_chinese_name(app, client, certificat
 
 
 def test_pdf_is_cached_and_rendered_anew_when_it_changes(app, client, session, body, certificate):
-    folder = Path(app.config["INSTANCE_DIR"]) / PDF_DIR_NAME
+    folder = document_folder(app.config)
     first = client.get(f"/certificates/{certificate.number}.pdf").data
     files = list(folder.glob("*.pdf"))
     assert len(files) == 1 and files[0].name.startswith(certificate.number)

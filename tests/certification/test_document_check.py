@@ -4,22 +4,25 @@ from io import BytesIO
 
 import pytest
 
-from certification.certificates.files import certificate_pdf, signature_reason, signing_identity
+from certification.certificates.documents import make_document
+from certification.certificates.files import signature_reason, signing_identity
 from certification.certificates.lifecycle import change_status
 from certification.certificates.signing import ensure_signing_identity, sign_pdf
 from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def genuine(app, certificate):
+def genuine(app, session, certificate):
     """Return the certificate's signed PDF as the register serves it."""
-    with app.test_request_context():
-        return certificate_pdf(
-            certificate,
-            app.config,
-            static_dir=app.static_folder,
-            verify_url=f"https://example.cn/verify/{certificate.number}",
-        )
+    stored = make_document(
+        certificate,
+        app.config,
+        session=session,
+        static_dir=app.static_folder,
+        verify_url=f"https://example.cn/verify/{certificate.number}",
+    )
+    session.commit()
+    return stored.path.read_bytes()
 
 
 def _one_byte_changed(data: bytes) -> bytes:

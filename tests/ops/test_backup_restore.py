@@ -83,8 +83,11 @@ def test_a_backup_restores_every_record_and_file_into_a_fresh_instance(
     before_rows = database_rows(app.extensions["db_engine"])
     before_files = stored_files(app.config)
     areas = {name.split("/")[0] for name in before_files}
-    assert {"evidence", "certificates", "signing"} <= areas
-    assert len([n for n in before_files if n.startswith("evidence/")]) == 3
+    assert {"evidence", "signing"} <= areas
+    # Three evidence files, and the certificate's PDF stored with them.
+    documents = [n for n in before_files if n.startswith("evidence/certificates/")]
+    assert len(documents) == 1
+    assert len([n for n in before_files if n.startswith("evidence/")]) == 4
 
     fresh = make_app("fresh", DATABASE_URL=fresh_database_url)
     result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
@@ -142,6 +145,8 @@ def test_backup_never_overwrites_and_lists_missing_evidence(app, world, tmp_path
     evidence_dir = Path(app.config["EVIDENCE_DIR"])
     lost = world.evidence[1].stored_name
     (evidence_dir / lost).unlink()
+    [document] = (evidence_dir / "certificates").glob("*.pdf")  # the certificate's PDF
+    document.unlink()
     (evidence_dir / "half-written.pdf.part").write_bytes(b"%PDF-")
     archive = tmp_path / "greenbm.tar"
     result = runner.invoke(args=["backup", str(archive)])
@@ -150,7 +155,7 @@ def test_backup_never_overwrites_and_lists_missing_evidence(app, world, tmp_path
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         names = tar.getnames()
-    assert manifest["missing"] == [lost]
+    assert manifest["missing"] == sorted([lost, f"certificates/{document.name}"])
     assert manifest["tables"]["evidencefile"] == 3 and manifest["tables"]["product"] == 2
     assert not any(name.endswith(".part") for name in names)
     again = runner.invoke(args=["backup", str(archive)])
