@@ -78,7 +78,8 @@ def template_translations() -> dict:
         text = translations.ungettext(singular, plural, num)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
-    return {"gettext": gettext, "ngettext": template_ngettext}
+    # `_` too: Jinja's own alias would resolve `gettext` and call it again on every string.
+    return {"gettext": gettext, "_": gettext, "ngettext": template_ngettext}
 
 
 def init_app(app: Flask) -> None:
