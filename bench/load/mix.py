@@ -42,7 +42,9 @@ def _with_facets(rng: random.Random, targets: dict) -> dict:
         filters["status"] = ["valid", "expired"]
         query["include_uncertified"] = True
     if rng.random() < 0.3:
-        query["sort"] = rng.choice(["gwp", "-stars", "newest"])
+        # GWP ranks only within one category (one declared unit): the API refuses it otherwise.
+        sorts = ["gwp", "-stars", "newest"] if filters.get("category") else ["-stars", "newest"]
+        query["sort"] = rng.choice(sorts)
     return {**query, "filters": filters}
 
 
@@ -70,7 +72,8 @@ def api_params(query: dict) -> list[tuple[str, str]]:
         params.append(("gwp_max", filters["gwp_max"][0]))
     if query.get("include_uncertified") or filters.get("status"):
         params.append(("status", "any"))
-    if query.get("sort"):
+    # The API refuses sort=gwp without exactly one category (the page falls back to relevance).
+    if query.get("sort") and (query["sort"] != "gwp" or len(filters.get("category", [])) == 1):
         params.append(("sort", query["sort"]))
     return params
 
