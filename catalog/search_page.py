@@ -2,8 +2,9 @@
 
 import math
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 from werkzeug.datastructures import MultiDict
 
 from accounts.divisions import DIVISIONS
@@ -13,6 +14,17 @@ from catalog.search import SORTS, STATUSES, Query
 FACETS = ("category", "stars", "division", "status")
 STARS = ("3", "2", "1")
 MAX_QUERY = 200
+# The characters werkzeug's url_for leaves unescaped in a query string (its _urlencode).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def _index_path() -> str:
+    # A search page links to itself some fifty times (facets, sorts, pages, comparison): the
+    # path is built once per request and the query strings encoded as url_for encodes them.
+    path = g.get("catalog_index_path")
+    if path is None:
+        path = g.catalog_index_path = url_for("catalog.index")
+    return path
 
 
 def parse_number(raw: str | None) -> float | None:
@@ -89,7 +101,13 @@ class SearchState:
 
     def url(self, **changes) -> str:
         """Return the search page's URL for this state with some fields changed."""
-        return url_for("catalog.index", **replace(self, **changes).params())
+        params = replace(self, **changes).params()
+        pairs = [
+            (name, value)
+            for name, values in params.items()
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        return _index_path() + ("?" + urlencode(pairs, safe=_QUERY_SAFE) if pairs else "")
 
     def toggle_url(self, facet: str, value: str) -> str:
         """Return the URL that adds or removes a facet value, back on the first page."""

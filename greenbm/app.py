@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
+    i18n.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)

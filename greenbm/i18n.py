@@ -2,8 +2,19 @@
 
 import math
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import get_locale, ngettext
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale, get_translations, ngettext
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from greenbm.forms_util import is_local_path
 
@@ -43,6 +54,37 @@ def wait_text(seconds: int) -> str:
         return ngettext("%(num)d second", "%(num)d seconds", seconds)
     # Rounded up, so the reader who waits that long is let in.
     return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
+
+
+def template_translations() -> dict:
+    """Return gettext and ngettext for one template render, bound to the current translations.
+
+    Flask-Babel's own template callables look up the request's domain, locale and translation
+    cache again for every string: a search page has a few hundred strings, and those look-ups
+    cost far more than the translation itself. Resolved once per render instead (a render
+    inside force_locale gets that locale's), with Jinja's newstyle rules: the result is
+    escaped when autoescaping and always formatted with its variables.
+    """
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string: str, **variables) -> str:
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    # `_` too: Jinja's own alias would resolve `gettext` and call it again on every string.
+    return {"gettext": gettext, "_": gettext, "ngettext": template_ngettext}
+
+
+def init_app(app: Flask) -> None:
+    """Give every rendered template the per-render translation callables."""
+    app.context_processor(template_translations)
 
 
 @bp.post("/lang/<code>")
