@@ -1,13 +1,15 @@
 """The kept peer groups answer what the live queries over the products answer, after any write."""
 
+import threading
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, update
-from sqlmodel import select
+from sqlalchemy import delete, event, insert, text, update
+from sqlmodel import Session, select
 
 from catalog.category_statistics import gwp_values
 from catalog.certificate_status import live_status_is_sql
@@ -145,6 +147,7 @@ def test_every_kind_of_write_keeps_the_groups_equal_to_the_live_queries(session,
 
     step(change_unit)
     step(lambda: certify(session, second, "suspended", LATER))
+    step(lambda: certify(session, first, "valid", YESTERDAY))  # only the end date changes
     step(lambda: certify(session, first, "revoked", LATER))
     step(lambda: certify(session, second, "valid", YESTERDAY))  # expired by date, not recorded
     step(lambda: withdraw_product(session=session, actor=user, product_id=third.id))
@@ -204,6 +207,20 @@ def test_a_read_in_the_writing_transaction_sees_its_own_writes(session, maker):
     assert_kept_equals_live(session)
 
 
+def test_a_product_changed_once_a_commit_expired_it_leaves_its_old_group(app, session, maker):
+    user, plant = maker
+    product = factories.make_product(session, user, plant)
+    publish_product(session=session, actor=user, product_id=product.id)
+    session.commit()
+    with Session(app.extensions["db_engine"]) as other:  # expires everything on commit
+        again = other.get(Product, product.id)
+        other.commit()
+        again.declared_unit = "kg"  # the old unit was never loaded after the commit
+        other.commit()
+    session.expire_all()
+    assert_kept_equals_live(session)
+
+
 def test_rebuild_recomputes_groups_changed_behind_the_sessions_back(app, session, maker):
     user, plant = maker
     product = factories.make_product(session, user, plant)
@@ -231,12 +248,13 @@ writes = st.one_of(
     st.tuples(st.just("group"), st.integers(0, 20), st.sampled_from(range(len(GROUPS)))),
     st.tuples(st.just("status"), st.integers(0, 20), st.booleans()),
     st.tuples(st.just("cert"), st.integers(0, 20), st.sampled_from(range(len(CERTIFICATES)))),
+    st.tuples(st.just("until"), st.integers(0, 20), st.sampled_from([None, YESTERDAY, LATER])),
     st.tuples(st.just("delete"), st.integers(0, 20), st.just(0)),
 )
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -278,7 +296,60 @@ def test_any_writes_keep_the_groups_equal_to_the_live_queries(session, maker, tr
             elif kind == "cert":
                 certificate = CERTIFICATES[value]
                 product.cert_status, product.cert_valid_until = certificate or (None, None)
+            elif kind == "until":
+                product.cert_valid_until = value
             elif kind == "delete" and product in session and product not in session.deleted:
                 session.delete(product)
         session.commit()
         assert_kept_equals_live(session)
+
+
+def test_two_transactions_writing_one_group_at_once_both_count(app, session, maker):
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer at a time: no two transactions interleave")
+    user, plant = maker
+    first, second = (factories.make_product(session, user, plant) for _ in range(2))
+    for product in (first, second):
+        publish_product(session=session, actor=user, product_id=product.id)
+    session.commit()
+    read, go = threading.Event(), threading.Event()
+
+    def pause_after_reading_the_peers(_conn, _cursor, statement, *_args):
+        # The first writer stops between reading its group's products and writing the group:
+        # the moment a second writer, unless made to wait, would read them without its change.
+        if threading.current_thread() is a and statement.startswith(
+            "SELECT product.id, product.gwp_a1a3"
+        ):
+            read.set()
+            go.wait(30)
+
+    def write(product_id: int, gwp: float) -> None:
+        with Session(engine) as writer:
+            writer.get(Product, product_id).gwp_a1a3 = gwp
+            writer.commit()
+
+    a = threading.Thread(target=write, args=(first.id, 400.0))
+    event.listen(engine, "after_cursor_execute", pause_after_reading_the_peers)
+    a.start()
+    assert read.wait(30)
+    b = threading.Thread(target=write, args=(second.id, 900.0))
+    b.start()
+    # The second writer must wait for the first one's lock on the group (or, without, finish).
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 30
+    with engine.connect() as watcher:
+        while (
+            b.is_alive() and not watcher.execute(waiting).scalar() and time.monotonic() < deadline
+        ):
+            time.sleep(0.01)
+    go.set()
+    a.join(30)
+    b.join(30)
+    event.remove(engine, "after_cursor_execute", pause_after_reading_the_peers)
+    session.expire_all()
+    assert [first.gwp_a1a3, second.gwp_a1a3] == [400.0, 900.0]  # both writers committed
+    assert_kept_equals_live(session)
