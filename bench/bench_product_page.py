@@ -187,7 +187,7 @@ def report(args, sides: dict, figures: dict, load_before) -> None:
         f"{WARM_UP} warm-up requests per process, sides alternating in {args.rounds} rounds.",
         "",
     ]
-    RESULTS.write_text("\n".join(header) + table + "\n")
+    RESULTS.write_text("\n".join(header) + "\n" + table + "\n")
 
 
 if __name__ == "__main__":
