@@ -29,6 +29,7 @@ from catalog import (  # noqa: E402,F401
     evidence_views,
     manufacturer_access,
     openepd_views,
+    peer_hooks,
     plant_views,
     product_views,
     views,

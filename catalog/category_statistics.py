@@ -4,11 +4,11 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from catalog.categories import category_variants, gwp_reference
-from catalog.certificate_status import CertificateStatus, live_status_is_sql
-from catalog.models import Category, CategoryVariant, Product, ProductStatus
+from catalog.models import Category, CategoryVariant
+from catalog.peer_groups import peer_values
 from catalog.signals import gwp_thresholds_requested
 from catalog.stats import CONSERVATIVE_PERCENTILE, TARGET_PERCENTILE, Bin, histogram, percentile
 from greenbm.errors import Invalid
@@ -88,20 +88,8 @@ def gwp_values(
     today: date,
 ) -> list[float]:
     """Return the GWP of published products of the group, only validly certified unless all."""
-    query = select(Product.gwp_a1a3).where(
-        Product.category_id == category.id,
-        Product.status == ProductStatus.PUBLISHED,
-        Product.declared_unit == unit,
-    )
-    if category.variant_attribute:
-        query = query.where(Product.variant == variant)
-    if not include_all:
-        query = query.where(
-            live_status_is_sql(
-                Product.cert_status, Product.cert_valid_until, CertificateStatus.VALID, today
-            )
-        )
-    return [float(v) for v in session.exec(query).all()]
+    kept = peer_values(category, variant, unit, session=session)
+    return kept.published() if include_all else kept.certified(today)
 
 
 def _thresholds(

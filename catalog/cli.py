@@ -1,4 +1,4 @@
-"""`flask catalog …` commands: rebuild the search index, follow the outbox."""
+"""`flask catalog …` commands: rebuild the search index, follow the outbox, rebuild peers."""
 
 import contextlib
 import signal
@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
+from catalog.peer_groups import rebuild_peer_groups
 from catalog.search import count_indexable, follow, follow_round, init_search, rebuild_index
 from greenbm.db import get_engine
 
@@ -51,6 +52,17 @@ def follow_command(interval: float, once: bool) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         follow(get_engine(), index_dir, interval=interval, stop=stop)
     click.echo("Stopped.")
+
+
+@catalog_cli.command("rebuild-peers")
+@with_appcontext
+def rebuild_peers_command() -> None:
+    """Recompute every kept peer group from the products (after SQL run outside the app)."""
+    started = time.perf_counter()
+    with Session(get_engine()) as session:
+        count = rebuild_peer_groups(session=session)
+        session.commit()
+    click.echo(f"Rebuilt {count} peer groups in {time.perf_counter() - started:.1f} s.")
 
 
 def _add_openepd_command() -> None:

@@ -198,6 +198,28 @@ class Product(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
+class PeerGroup(SQLModel, table=True):
+    """The GWP of a category's published products of one variant and unit, kept sorted.
+
+    Written by catalog/peer_groups.py in the transaction that changes the products; the
+    arrays, sorted by GWP then id, are packed little-endian (int64 id, float64 GWP, uint8
+    status code, int32 end-date ordinal) so that a page reads ten thousand peers as one row.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("category_id", "declared_unit", "variant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category_id: int = Field(foreign_key="category.id")
+    variant: str = Field(default="", max_length=40)  # "" for a product without a variant
+    declared_unit: str = Field(max_length=20)
+    count: int = 0
+    product_id: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    gwp: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    cert_status: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    cert_valid_until: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    updated_at: datetime = timestamp_field()
+
+
 class ProductIndicatorValue(SQLModel, table=True):
     """A product's declared value for one of its category's indicators."""
 

@@ -4,20 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from catalog.categories import category_indicators, gwp_reference
-from catalog.certificate_status import live_status_is_sql
 from catalog.epd import ProductEpd, product_epd
-from catalog.finder import ProductRow, row_select
-from catalog.models import (
-    Category,
-    EvidenceFile,
-    EvidenceKind,
-    Plant,
-    Product,
-    ProductStatus,
-)
+from catalog.finder import ProductRow, load_rows, row_select
+from catalog.models import EvidenceFile, EvidenceKind, Plant, Product
+from catalog.peer_groups import PeerValues, peer_values
 from catalog.services import indicator_values
 from catalog.signals import product_assessment_requested
 from catalog.stats import Standing, standing
@@ -78,51 +71,38 @@ def get_row(product_id: int, *, session: Session) -> ProductRow:
     return ProductRow(*found)
 
 
-def _peers(product: Product, category: Category) -> list:
-    """Return the conditions for the products a product's GWP is compared with."""
-    where = [
-        Product.category_id == product.category_id,
-        Product.status == ProductStatus.PUBLISHED,
-        Product.declared_unit == product.declared_unit,
-    ]
-    if category.variant_attribute:
-        where.append(
-            Product.variant == product.variant if product.variant else Product.variant.is_(None)
-        )
-    return where
-
-
 def reference_factor(row: ProductRow) -> tuple[float | None, str]:
     """Return the GB/T 51366 reference factor (variant's first) and its source, if it applies."""
     return gwp_reference(row.category, row.variant, row.product.declared_unit)
 
 
-def carbon_standing(row: ProductRow, *, session: Session) -> CarbonStanding:
+def product_peers(row: ProductRow, *, session: Session) -> PeerValues:
+    """Return the kept peers of the product: its category's published products of its group."""
+    product = row.product
+    return peer_values(row.category, product.variant, product.declared_unit, session=session)
+
+
+def carbon_standing(row: ProductRow, peers: PeerValues) -> CarbonStanding:
     """Return the product's GWP standing among published products with its unit and variant."""
-    values = list(
-        session.exec(select(Product.gwp_a1a3).where(*_peers(row.product, row.category))).all()
-    )
+    values = peers.published()
     reference, source = reference_factor(row)
     return CarbonStanding(standing(values, row.product.gwp_a1a3, reference), values, source)
 
 
 def lower_carbon_alternatives(
-    row: ProductRow, *, session: Session, today: date | None = None, limit: int = ALTERNATIVES
+    row: ProductRow,
+    peers: PeerValues,
+    *,
+    session: Session,
+    today: date | None = None,
+    limit: int = ALTERNATIVES,
 ) -> list[ProductRow]:
     """Return peers with a lower GWP and a valid certificate today, lowest GWP first."""
-    today = today or date.today()
     # Only a product with a valid certificate is recommended: never a revoked, suspended or
-    # expired one (the live-status rule of catalog/certificate_status.py, in SQL).
-    certified = live_status_is_sql(Product.cert_status, Product.cert_valid_until, "valid", today)
-    query = (
-        row_select()
-        .where(*_peers(row.product, row.category))
-        .where(Product.gwp_a1a3 < row.product.gwp_a1a3, Product.id != row.product.id)
-        .where(certified)
-        .order_by(Product.gwp_a1a3, Product.id)
-        .limit(limit)
-    )
-    return [ProductRow(*found) for found in session.exec(query).all()]
+    # expired one (the live-status rule of catalog/certificate_status.py, over the kept peers).
+    product = row.product
+    ids = peers.lower_certified(product.id, product.gwp_a1a3, today or date.today(), limit)
+    return load_rows(ids, session=session)
 
 
 def public_epd(
@@ -139,7 +119,9 @@ def public_epd(
     return evidence, path
 
 
-def indicator_lines(row: ProductRow, assessment: dict | None, *, session: Session) -> list:
+def indicator_lines(
+    row: ProductRow, assessment: dict | None, values: dict, *, session: Session
+) -> list:
     """Return the GWP and each indicator with its value and, when assessed, its level."""
     levels = (assessment or {}).get("indicators", {})
 
@@ -152,7 +134,6 @@ def indicator_lines(row: ProductRow, assessment: dict | None, *, session: Sessio
         )  # fmt: skip
 
     product = row.product
-    values = indicator_values(session=session, product_id=product.id)
     gwp_unit = f"kgCO2e/{product.declared_unit}"
     lines = [line("gwp", ("", ""), "environment", product.gwp_a1a3, gwp_unit)]
     for ind in category_indicators(session=session, category_id=row.category.id):
@@ -169,9 +150,13 @@ def indicator_lines(row: ProductRow, assessment: dict | None, *, session: Sessio
     return lines
 
 
-def product_assessment(product: Product, *, session: Session) -> dict | None:
+def product_assessment(
+    product: Product, *, session: Session, declared: dict[str, float] | None = None
+) -> dict | None:
     """Return the levels the product's data reaches, as certification answers the signal."""
-    for _receiver, answer in product_assessment_requested.send(session=session, product=product):
+    for _receiver, answer in product_assessment_requested.send(
+        session=session, product=product, declared=declared
+    ):
         if answer is not None:
             return answer
     return None
@@ -179,15 +164,26 @@ def product_assessment(product: Product, *, session: Session) -> dict | None:
 
 def product_page(product_id: int, *, session: Session, today: date | None = None) -> ProductPage:
     """Return what the public page of a published product shows, or raise NotFound."""
-    row = get_row(product_id, session=session)
-    assessment = product_assessment(row.product, session=session)
+    found = session.exec(
+        row_select().add_columns(Plant).join(Plant, Plant.id == Product.plant_id)
+        .where(Product.id == product_id)
+    ).first()  # fmt: skip
+    if found is None:
+        raise NotFound()
+    row, plant = ProductRow(*found[:4]), found[4]
+    values = indicator_values(session=session, product_id=product_id)
+    declared = {code: value.value for code, value in values.items()}
+    assessment = product_assessment(
+        row.product, session=session, declared={**declared, "gwp": row.product.gwp_a1a3}
+    )
+    peers = product_peers(row, session=session)
     return ProductPage(
         row=row,
-        plant=session.get(Plant, row.product.plant_id),
-        indicators=indicator_lines(row, assessment, session=session),
+        plant=plant,
+        indicators=indicator_lines(row, assessment, values, session=session),
         stars_from_data=assessment["stars"] if assessment else None,
         criteria_version=assessment["criteria_version"] if assessment else None,
         epd=product_epd(row.product, session=session),
-        carbon=carbon_standing(row, session=session),
-        alternatives=lower_carbon_alternatives(row, today=today, session=session),
+        carbon=carbon_standing(row, peers),
+        alternatives=lower_carbon_alternatives(row, peers, today=today, session=session),
     )

@@ -8,7 +8,8 @@ _signals = Namespace()
 # certificate status, or None): procurement flags list lines whose product stopped being green.
 certification_changed = _signals.signal("certification-changed")
 
-# Sent by the product page with `session` and `product`: a receiver (certification) returns
+# Sent by the product page with `session`, `product` and `declared` (its indicator values by
+# code, GWP included, or None to read them): a receiver (certification) returns
 # {"stars": int, "criteria_version": str, "indicators": {code: {"level": int,
 # "thresholds": [one, two, three], "unit": str}}}, or None. With no answer, no levels show.
 product_assessment_requested = _signals.signal("product-assessment-requested")

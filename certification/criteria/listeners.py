@@ -11,17 +11,27 @@ from greenbm.errors import NotFound
 
 
 @product_assessment_requested.connect
-def product_assessment(_sender, *, session: Session, product: Product, **_extra) -> dict | None:
+def product_assessment(
+    _sender,
+    *,
+    session: Session,
+    product: Product,
+    declared: dict[str, float] | None = None,
+    **_extra,
+) -> dict | None:
     """Return the levels the product's declared values reach under the active criteria.
 
     Prerequisites are taken as met: this shows where the data stands, not a certificate.
+    `declared` spares a page that has read the values already a second read.
     """
     try:
         version, criteria = active_criteria(product.category_id, session=session)
     except NotFound:
         return None
     codes = {ind.code for ind in criteria.indicators}
-    values = {k: v for k, v in declared_values(product, session=session).items() if k in codes}
+    if declared is None:
+        declared = declared_values(product, session=session)
+    values = {k: v for k, v in declared.items() if k in codes}
     try:
         assessment = assess(
             criteria,

@@ -142,3 +142,28 @@ def test_the_chart_keeps_every_marker_inside_it(values, data, reference):
         assert 0 <= scale.x(point) <= 560
     svg = gwp_chart(result, values, title="t", description="<d>", unit="kgCO2e/t")
     assert "&lt;d&gt;" in svg and "<d>" not in svg
+
+
+@given(gwps, st.integers(min_value=1, max_value=20), st.data())
+def test_histogram_by_bisection_counts_as_a_loop_over_the_values(values, bins, data):
+    low = data.draw(st.one_of(st.none(), st.sampled_from(values)))
+    high = None if low is None else max(v for v in values if v >= low)
+    found = histogram(values, bins, low=low, high=high)
+    low, high = (min(values), max(values)) if low is None else (low, high)
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    width = (high - low) / bins
+    counts = [0] * bins
+    for v in values:  # the definition: each value in range falls in bin ⌊(v − low) / width⌋
+        if low <= v <= high:
+            counts[min(int((v - low) / width), bins - 1)] += 1
+    assert [b.count for b in found] == counts
+
+
+@given(gwps, st.data())
+def test_rank_by_bisection_counts_as_a_loop_over_the_values(values, data):
+    value = data.draw(st.one_of(st.sampled_from(values), st.floats(0.01, 1e6)))
+    below = sum(1 for v in values if v < value)
+    equal = sum(1 for v in values if v == value)
+    assert percentile_rank(values, value) == 100.0 * (below + 0.5 * equal) / len(values)
+    assert standing(values, value).rank == percentile_rank(values, value)

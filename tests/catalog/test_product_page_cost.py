@@ -1,0 +1,84 @@
+"""The public product page costs a fixed, small number of SQL statements and rows read."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from catalog.models import GwpProvenance, Product, ProductStatus
+from catalog.services import publish_product, set_certification_summary
+from tests import factories
+from tests.statements import counting_rows, counting_statements
+
+LATER = date.today() + timedelta(days=900)
+# The page's statements: the product's row with its plant; its indicator values; the active
+# criteria (the levels); the category's indicators; the public EPD files; the kept peer group
+# of its category, variant and unit (standing, chart, alternatives); the alternatives' rows.
+BUDGET = 7
+# Rows read: the product, its four indicator values, the criteria, the category's four
+# indicators, no EPD file, one peer group, five alternatives.
+ROWS_BUDGET = 1 + 4 + 1 + 4 + 0 + 1 + 5
+
+
+def add_peers(session, maker, plant, category, count: int, start: int) -> None:
+    """Add `count` published cement products per t, every other one validly certified."""
+    for n in range(start, start + count):
+        certified = n % 2 == 0
+        session.add(
+            Product(
+                manufacturer_id=maker.organisation_id,
+                plant_id=plant.id,
+                category_id=category.id,
+                name_zh=f"同类水泥 {n}",
+                model_spec=f"P·O {n}",
+                declared_unit="t",
+                gwp_a1a3=500.0 + n,
+                gwp_provenance=GwpProvenance.SELF_DECLARED,
+                status=ProductStatus.PUBLISHED,
+                cert_number=f"GZGBM-2026-PEER-{n:06d}" if certified else None,
+                cert_stars=1 if certified else None,
+                cert_status="valid" if certified else None,
+                cert_valid_until=LATER if certified else None,
+            )
+        )
+    session.commit()
+
+
+@pytest.fixture
+def world(session):
+    """Return a published, certified cement product among 20 peers, and a way to add more."""
+    maker = factories.make_manufacturer_user(session)
+    plant = factories.make_plant(session, maker)
+    cement = factories.category(session, "cement")
+    add_peers(session, maker, plant, cement, 20, 0)
+    product = factories.make_product(session, maker, plant, gwp_a1a3=800.0)
+    publish_product(session=session, actor=maker, product_id=product.id)
+    set_certification_summary(
+        product.id,
+        session=session,
+        number="GZGBM-2026-TST-000001",
+        stars=1,
+        status="valid",
+        valid_until=LATER,
+    )
+    session.commit()
+    return product.id, lambda count: add_peers(session, maker, plant, cement, count, 1000)
+
+
+def measure(app, client, product_id: int) -> tuple[list[str], list[int], str]:
+    """Return the statements and rows the product page reads, and the page."""
+    with counting_statements(app) as statements, counting_rows() as rows:
+        response = client.get(f"/catalog/products/{product_id}")
+    assert response.status_code == 200
+    return statements, rows, response.get_data(as_text=True)
+
+
+def test_the_product_page_costs_the_same_with_ten_times_the_peers(app, client, world):
+    product_id, grow = world
+    client.get(f"/catalog/products/{product_id}")  # first request: the app's own start-up
+    few, few_rows, small = measure(app, client, product_id)
+    grow(200)
+    many, many_rows, large = measure(app, client, product_id)
+
+    assert "21 products compared" in small and "221 products compared" in large
+    assert len(many) == len(few) <= BUDGET, "\n".join(many)
+    assert sum(many_rows) == sum(few_rows) <= ROWS_BUDGET, many_rows
