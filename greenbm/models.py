@@ -31,6 +31,7 @@ from certification.models import (
 )
 from certification.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookFanout
 from greenbm.audit import AuditEntry
+from greenbm.figures import FiguresVersion
 from procurement.models import ListLine, ProcurementList, Project
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "CategoryIndicator",
     "CategoryVariant",
     "EvidenceFile",
+    "FiguresVersion",
     "ListLine",
     "Organisation",
     "Plant",
