@@ -11,13 +11,14 @@ commit, so writers never wait on each other for it, nor deadlock over it.
 
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import current_app, has_app_context
-from sqlalchemy import DDL, BigInteger, Connection, event, inspect, update
+from sqlalchemy import DDL, BigInteger, Connection, case, event, inspect, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Field, Session, SQLModel, select
@@ -41,7 +42,9 @@ NOT_FIGURES = frozenset(
         "user",
     }
 )
-CACHE_SIZE = 256  # entries per process: locales × roles × years asked, a few kilobytes each
+# Entries per process (languages × roles × years asked); a dashboard entry, with its charts,
+# weighs a few hundred kilobytes.
+CACHE_SIZE = 64
 _WROTE = "figures_wrote"  # connection.info: the transaction that wrote figures' rows
 _MIGRATING = "figures_migrating"  # connection.info: Alembic runs; it bumps once at the end
 _READ_ONLY = re.compile(
@@ -125,10 +128,11 @@ class _Watcher:
         conn.info.pop(_WROTE, None)
 
 
-def _bump(conn: Connection) -> None:
-    conn.execute(
-        update(FiguresVersion).where(FiguresVersion.id == 1).values(value=FiguresVersion.value + 1)
-    )
+def _bump(conn: Connection, *, at_least: int = 0) -> None:
+    value = FiguresVersion.value + 1
+    if at_least:
+        value = case((value > at_least, value), else_=at_least)
+    conn.execute(update(FiguresVersion).where(FiguresVersion.id == 1).values(value=value))
 
 
 def watch_writes(engine: Engine) -> None:
@@ -148,7 +152,9 @@ def migrating(conn: Connection) -> Iterator[None]:
     finally:
         conn.info.pop(_MIGRATING, None)
     if inspect(conn).has_table(FiguresVersion.__tablename__):
-        _bump(conn)
+        # To the clock, in microseconds: a database restored from a backup (migrated on the
+        # way in) must not count again through values its old self already stood for.
+        _bump(conn, at_least=time.time_ns() // 1000)
 
 
 def figures_version(*, session: Session) -> int | None:
@@ -167,7 +173,8 @@ class FigureStore:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._entries: OrderedDict[tuple[Hashable, int], object] = OrderedDict()
+        self._newest = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default=None):
@@ -178,9 +185,13 @@ class FigureStore:
             self._entries.move_to_end(key)
             return self._entries[key]
 
-    def put(self, key: Hashable, value: object) -> None:
-        """Keep the figures under the key."""
+    def put(self, key: tuple[Hashable, int], value: object) -> None:
+        """Keep the figures under the key (what, counter); forget those of older counters."""
         with self._lock:
+            if key[1] > self._newest:
+                self._newest = key[1]
+                for old in [k for k in self._entries if k[1] < key[1]]:
+                    del self._entries[old]
             self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
@@ -190,6 +201,7 @@ class FigureStore:
         """Forget every kept figure."""
         with self._lock:
             self._entries.clear()
+            self._newest = 0
 
 
 _MISSING = object()
