@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/", "/catalog", "/dashboard", "/catalog/categories", "/api/v1/categories")
+# Yardsticks from the same run: a page that reads a little (the issue: 12 ms on an idle
+# machine) and one that reads nothing, for the machine's load at the time.
+YARDSTICKS = ("/criteria", "/healthz")
 
 
 def child(requests: int) -> None:
@@ -42,7 +45,7 @@ def child(requests: int) -> None:
         with app.app_context():
             figure_store().clear()
 
-    for path in PAGES:
+    for path in PAGES + YARDSTICKS:
         client.get(path)  # imports, the search index, the first connection: not the page's cost
         clear()
         started = time.perf_counter()
@@ -113,7 +116,7 @@ def main() -> None:
                 results.setdefault((name, row["path"]), []).append(row)
     print("| page | tree | cold (ms) | warm p50 (ms) | warm p95 (ms) |")
     print("| --- | --- | ---: | ---: | ---: |")
-    for path in PAGES:
+    for path in PAGES + YARDSTICKS:
         for name in trees:
             rows = results[(name, path)]
             cold = statistics.median(r["cold_ms"] for r in rows)

@@ -162,7 +162,7 @@ def figures_version(*, session: Session) -> int | None:
     return session.exec(select(FiguresVersion.value).where(FiguresVersion.id == 1)).first()
 
 
-def _wrote_uncommitted(session: Session) -> bool:
+def _wrote_uncommitted(*, session: Session) -> bool:
     conn = session.connection()
     wrote = conn.info.get(_WROTE)
     return wrote is not None and wrote is conn.get_transaction()
@@ -224,13 +224,13 @@ def kept(what: Hashable, compute: Callable[[], T], *, session: Session) -> T:
     """
     store = figure_store()
     version = figures_version(session=session) if store is not None else None
-    if version is None or _wrote_uncommitted(session):
+    if version is None or _wrote_uncommitted(session=session):
         return compute()
     key = (what, version)
     found = store.get(key, _MISSING)
     if found is not _MISSING:
         return found
     value = compute()
-    if not _wrote_uncommitted(session):
+    if not _wrote_uncommitted(session=session):
         store.put(key, value)
     return value
