@@ -20,9 +20,9 @@ from catalog.api_schemas import (
 from catalog.categories import gwp_sort_unit, list_categories
 from catalog.finder import ProductRow, find_products, live_status
 from catalog.models import CategoryVariant
+from catalog.overview import catalogue_overview
 from catalog.product_page import product_page
 from catalog.search import FACETS, SORTS, Query
-from catalog.services import catalogue_overview
 from greenbm.api import api_get
 from greenbm.api_params import bad_parameter, query_choices, query_integer, query_one_of
 from greenbm.db import get_session

@@ -11,7 +11,7 @@ from catalog.category_statistics import (
     statistics_group,
     statistics_groups,
 )
-from catalog.services import catalogue_overview
+from catalog.overview import catalogue_overview
 from catalog.spread_charts import spread_chart
 from catalog.units import format_unit
 from greenbm.db import get_session

@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role, User
-from catalog.categories import category_indicators, category_spec, get_category, list_categories
+from catalog.categories import category_indicators, category_spec, get_category
 from catalog.certificate_status import CertificateStatus, live_status
 from catalog.models import (
     Category,
@@ -253,18 +253,6 @@ def get_published_product(*, session: Session, product_id: int) -> Product:
     if product is None or product.status != ProductStatus.PUBLISHED:
         raise NotFound()
     return product
-
-
-def catalogue_overview(*, session: Session) -> list[tuple[Category, int]]:
-    """Return each category with its number of published products."""
-    counts = dict(
-        session.exec(
-            select(Product.category_id, func.count())
-            .where(Product.status == ProductStatus.PUBLISHED)
-            .group_by(Product.category_id)
-        ).all()
-    )
-    return [(c, counts.get(c.id, 0)) for c in list_categories(session=session)]
 
 
 def set_certification_summary(

@@ -1,17 +1,22 @@
 """The dashboard page (public; more detail for administrators) and each chart's CSV download."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Response, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.models import Role
 from dashboard import bp
 from dashboard.arithmetic import percent, shown_number
+from dashboard.certified import Alerts, Certified
+from dashboard.clinker import ClinkerFigures
 from dashboard.panels import PANELS, Context, Panel
 from dashboard.targets import load_targets
 from greenbm.db import get_session
+from greenbm.figures import kept
 from greenbm.spreadsheets import csv_bytes
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -50,6 +55,29 @@ def _context(year: int | None) -> Context:
     )
 
 
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard shows: each panel, and the figures its tiles read."""
+
+    panels: dict[str, Panel]
+    clinker: ClinkerFigures
+    certified: Certified
+    alerts: Alerts
+
+
+def dashboard_figures(ctx: Context) -> Figures:
+    """Compute every panel and tile figure of the dashboard from the database."""
+    panels = {key: build(ctx) for key, build in PANELS.items()}
+    return Figures(panels, ctx.clinker, ctx.certified, ctx.alerts)
+
+
+def kept_figures(ctx: Context) -> Figures:
+    """Return the dashboard's figures, computed once per change, day, language, role and year."""
+    # Panels hold translated, locale-formatted text: the language is part of what they are.
+    what = ("dashboard", str(get_locale()), ctx.admin, ctx.year, ctx.today)
+    return kept(what, lambda: dashboard_figures(ctx), session=ctx.session)
+
+
 def _bad_year(text: str):
     message = _(
         "“%(value)s” is not a year: give a year from %(first)s to %(last)s, such as 2025.",
@@ -68,13 +96,13 @@ def index():
     except BadYear as exc:
         return _bad_year(str(exc))
     ctx = _context(year)
-    panels = {key: build(ctx) for key, build in PANELS.items()}
+    figures = kept_figures(ctx)
     return render_template(
         "dashboard/index.html",
-        panels=panels,
-        clinker=ctx.clinker,
-        certified=ctx.certified,
-        alerts=ctx.alerts,
+        panels=figures.panels,
+        clinker=figures.clinker,
+        certified=figures.certified,
+        alerts=figures.alerts,
         admin=ctx.admin,
         asked_year=year,
         pct=percent,
@@ -97,8 +125,10 @@ def download(key: str):
     except BadYear as exc:
         return _bad_year(str(exc))
     ctx = _context(year)
-    panel = PANELS[key](ctx)
-    suffix = f"-{ctx.clinker.year}" if key.startswith("clinker") and ctx.clinker.year else ""
+    figures = kept_figures(ctx)
+    panel = figures.panels[key]
+    year_shown = figures.clinker.year
+    suffix = f"-{year_shown}" if key.startswith("clinker") and year_shown else ""
     name = f"dashboard-{key}{suffix}-{ctx.today.isoformat()}.csv"
     return Response(
         panel_csv(panel),

@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
 
     @app.get("/")
     def home():
-        from catalog.services import catalogue_overview
+        from catalog.overview import catalogue_overview
         from greenbm.db import get_session
 
         return render_template("home.html", overview=catalogue_overview(session=get_session()))

@@ -15,11 +15,19 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from greenbm.figures import watch_writes
+
 CONNECT_TIMEOUT = 5  # seconds
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create the engine (it bumps the figures' counter); SQLite gets WAL, busy timeout, FKs."""
+    engine = _make_engine(url)
+    watch_writes(engine)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         # Use psycopg 3, the driver we install, whatever form the URL takes.
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

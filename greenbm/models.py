@@ -32,6 +32,7 @@ from certification.models import (
 )
 from certification.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookFanout
 from greenbm.audit import AuditEntry
+from greenbm.figures import FiguresVersion
 from procurement.models import ListLine, ProcurementList, Project
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "CategoryIndicator",
     "CategoryVariant",
     "EvidenceFile",
+    "FiguresVersion",
     "ListLine",
     "Organisation",
     "PeerGroup",

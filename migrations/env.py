@@ -4,11 +4,12 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import greenbm.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from greenbm.figures import migrating
 
 config = context.config
 engine = config.attributes["engine"]
 
-with engine.begin() as connection:
+with engine.begin() as connection, migrating(connection):
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,

@@ -146,6 +146,7 @@ class View:
         self._ranks: dict[str, np.ndarray] = {}
         self._terms: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._phrases: dict[tuple[str, ...], np.ndarray] = {}
+        self.browsed: dict[tuple, object] = {}  # pages without a query (searcher._browse)
 
     def _merge(self, name: str, dtype) -> tuple[np.ndarray, np.ndarray]:
         # One vocabulary for the whole index, and each document's code in it.

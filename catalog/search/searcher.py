@@ -6,6 +6,7 @@ import gc
 import logging
 import threading
 import warnings
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -120,6 +121,8 @@ class SearchIndex:
         with self._lock:
             view = self._refresh()
             try:
+                if parsed.empty:
+                    return _browse(view, parsed, filters, sort, page, per_page, include_uncertified)
                 return _run(view, parsed, filters, sort, page, per_page, include_uncertified)
             except OSError as exc:  # files removed under an open searcher
                 self._drop()
@@ -169,6 +172,31 @@ def _run(
             if snippet:
                 highlights[pid] = snippet
     return SearchResult(ids, len(docs), facets, highlights)
+
+
+BROWSE_KEPT = 64  # pages of the catalogue without a query kept per state of the index
+
+
+def _browse(
+    view: View,
+    parsed: ParsedQuery,
+    filters: dict[str, list[str]],
+    sort: str,
+    page: int,
+    per_page: int,
+    include_uncertified: bool,
+) -> SearchResult:
+    # Without a query a page is a function of the index state alone, and it counts the whole
+    # catalogue: it is kept on the view, which a refresh (any change) or a new day replaces.
+    key = (tuple(sorted((k, tuple(v)) for k, v in filters.items())), sort, page, per_page)
+    key += (include_uncertified,)
+    found = view.browsed.get(key)
+    if found is None:
+        found = _run(view, parsed, filters, sort, page, per_page, include_uncertified)
+        if len(view.browsed) >= BROWSE_KEPT:
+            view.browsed.pop(next(iter(view.browsed)))
+        view.browsed[key] = found
+    return replace(found, ids=list(found.ids))
 
 
 def _hit_terms(view: View, parsed: ParsedQuery) -> frozenset[str]:
