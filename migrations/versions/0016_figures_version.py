@@ -4,7 +4,7 @@ The change counter the kept figures (home, dashboard, category overview) are cac
 row, bumped by every committed transaction that writes a table the figures may read.
 
 Revision ID: i17f0016
-Revises: i18r0014
+Revises: i17p0015
 Create Date: 2026-12-07 10:40:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i17f0016"
-down_revision: str | None = "i18r0014"
+down_revision: str | None = "i17p0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

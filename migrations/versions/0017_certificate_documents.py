@@ -6,7 +6,7 @@ issued or changes (or on its first download); nothing needs filling in here: a c
 without a row gets its document from `flask certification documents` or its next download.
 
 Revision ID: i17d0017
-Revises: i18r0014
+Revises: i17f0016
 Create Date: 2026-12-07 10:30:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'i17d0017'
-down_revision: str | None = 'i18r0014'
+down_revision: str | None = 'i17f0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
