@@ -84,7 +84,7 @@ def _timed(run_query, queries: list[dict], rounds: int) -> dict:
 # Our search ------------------------------------------------------------------------------------
 
 
-def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
+def build_ours(db: Path, index_dir: Path, workers: int) -> dict:
     """Rebuild our index from the database."""
     from sqlmodel import Session
 
@@ -92,7 +92,7 @@ def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
     started = time.perf_counter()
     init_search()
     with Session(_engine(db)) as session:
-        count = rebuild_index(index_dir, procs=procs, session=session)
+        count = rebuild_index(index_dir, workers=workers, session=session)
     seconds = time.perf_counter() - started
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     return {
