@@ -117,13 +117,13 @@ class ChunkPool:
         self.other.cleanup()
 
 
-def _chunks(rows: Iterable[Sequence]) -> Iterator[list[tuple]]:
+def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
     iterator = iter(rows)
-    while chunk := [tuple(row) for row in islice(iterator, CHUNK_ROWS)]:
+    while chunk := list(islice(iterator, CHUNK_ROWS)):
         yield chunk
 
 
-def _inverted(rows: Iterable[Sequence], workers: int) -> Iterator[InvertedChunk]:
+def _inverted(rows: Iterable[tuple], workers: int) -> Iterator[InvertedChunk]:
     """Yield the rows' chunks inverted, in order, by `workers` processes (1: this one)."""
     if workers <= 1:
         yield from map(invert_chunk, _chunks(rows))
@@ -144,12 +144,15 @@ def _inverted(rows: Iterable[Sequence], workers: int) -> Iterator[InvertedChunk]
 
 def write_rows(
     path: Path,
-    rows: Iterable[Sequence],
+    rows: Iterable[tuple],
     *,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Index document rows (`documents.document_rows`) into the fresh index at path."""
+    """Index document rows (plain tuples from `documents.document_rows`) into a fresh index.
+
+    Documents are numbered from 0 in the order of the rows: the index at path must be empty.
+    """
     ix = whoosh_index.open_dir(str(path))
     writer = ix.writer(codec=Codec())
     # Replaces the writer's pool, an attribute Whoosh sets but does not document
