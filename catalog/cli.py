@@ -1,6 +1,7 @@
 """`flask catalog …` commands: rebuild the search index, follow the outbox, rebuild peers."""
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -19,10 +20,14 @@ catalog_cli = click.Group("catalog", help="The product catalogue and its search 
 
 @catalog_cli.command("reindex")
 @click.option(
-    "--procs", default=1, show_default=True, help="Indexing processes (worth it on idle cores)."
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Processes that analyse the products.",
 )
 @with_appcontext
-def reindex_command(procs: int) -> None:
+def reindex_command(workers: int) -> None:
     """Rebuild the search index from the database, then switch readers to it."""
     init_search()
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
@@ -30,7 +35,7 @@ def reindex_command(procs: int) -> None:
     with Session(get_engine()) as session:
         total = count_indexable(session=session)
         with click.progressbar(length=total, label="Indexing products") as bar:
-            count = rebuild_index(index_dir, progress=bar.update, procs=procs, session=session)
+            count = rebuild_index(index_dir, progress=bar.update, workers=workers, session=session)
     elapsed = time.perf_counter() - started
     click.echo(f"Indexed {count} products into {index_dir} in {elapsed:.1f} s.")
 

@@ -84,7 +84,7 @@ def _timed(run_query, queries: list[dict], rounds: int) -> dict:
 # Our search ------------------------------------------------------------------------------------
 
 
-def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
+def build_ours(db: Path, index_dir: Path, workers: int) -> dict:
     """Rebuild our index from the database."""
     from sqlmodel import Session
 
@@ -92,7 +92,7 @@ def build_ours(db: Path, index_dir: Path, procs: int) -> dict:
     started = time.perf_counter()
     init_search()
     with Session(_engine(db)) as session:
-        count = rebuild_index(index_dir, procs=procs, session=session)
+        count = rebuild_index(index_dir, workers=workers, session=session)
     seconds = time.perf_counter() - started
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     return {
@@ -288,9 +288,9 @@ def report(args, env: dict, queries: list[dict], results: dict) -> str:
         "",
         "| what | time | peak RSS |",
         "| --- | ---: | ---: |",
-        f"| our index (Whoosh, {args.procs} process(es)), {build['size_mb']:.0f} MB on disk "
+        f"| our index (Whoosh, {args.workers} worker(s)), {build['size_mb']:.0f} MB on disk "
         f"| {build['seconds']:.1f} s | {build['rss']:.0f} MB"
-        + (f" (+ workers {build['children_rss']:.0f} MB)" if args.procs > 1 else "")
+        + (f" (+ workers {build['children_rss']:.0f} MB)" if args.workers > 1 else "")
         + " |",
         f"| SQLite FTS5 trigram table | {fts_build['seconds']:.1f} s | {fts_build['rss']:.0f} MB |",
         "",
@@ -339,7 +339,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--like-rounds", type=int, default=2, help="the LIKE scan is slow")
-    parser.add_argument("--procs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
     db = args.out / "bench.sqlite3"
@@ -356,7 +356,7 @@ def main() -> None:
         "load_before": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     index_dir = args.out / "index"
-    results = {"build": _in_child(build_ours, db, index_dir, args.procs)}
+    results = {"build": _in_child(build_ours, db, index_dir, args.workers)}
     print(f"build: {results['build']}")
     results["ours"] = _in_child(query_ours, index_dir, queries, args.rounds)
     print(f"ours: cold {_stats(results['ours']['cold'])} warm {_stats(results['ours']['warm'])}")

@@ -55,7 +55,8 @@ def _document_query():
     )
 
 
-def _document(row: Sequence) -> ProductDocument:
+def document_from_row(row: Sequence) -> ProductDocument:
+    """Return the document of a row of the document query (`document_rows`)."""
     (pid, name_zh, name_en, series, model, description, cat_code, cat_zh, cat_en, var_zh,
      var_en, org_zh, org_en, division, cert_number, stars, status, valid_until, gwp,
      published_at) = row  # fmt: skip
@@ -86,18 +87,28 @@ def _document(row: Sequence) -> ProductDocument:
     )
 
 
-def documents(
-    product_ids: Iterable[int] | None = None, *, session: Session
-) -> Iterator[ProductDocument]:
-    """Yield the documents of published products (all of them, or those given) in one query."""
+def document_rows(product_ids: Iterable[int] | None = None, *, session: Session) -> Iterator[tuple]:
+    """Yield the document rows of published products (all, or those given) as plain tuples."""
     query = _document_query()
     if product_ids is not None:
         query = query.where(Product.id.in_(list(product_ids)))
+    # Streamed (a server-side cursor on PostgreSQL): a rebuild never holds every row at once.
     result = session.execute(query.order_by(Product.id).execution_options(yield_per=STREAM_ROWS))
     # Closing the result also closes PostgreSQL's server-side cursor when a rebuild stops early.
     with result:
         for row in result:
-            yield _document(row)
+            yield tuple(row)
+
+
+def documents(
+    product_ids: Iterable[int] | None = None, *, session: Session
+) -> Iterator[ProductDocument]:
+    """Yield the documents of published products (all of them, or those given) in one query."""
+    rows = document_rows(product_ids, session=session)
+    try:
+        yield from map(document_from_row, rows)
+    finally:
+        rows.close()
 
 
 def count_indexable(*, session: Session) -> int:

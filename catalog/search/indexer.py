@@ -7,6 +7,7 @@ in order and records the last one applied in the index generation.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,8 +21,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from catalog.models import SearchOutbox
-from catalog.search import storage
-from catalog.search.documents import documents
+from catalog.search import bulk, storage
+from catalog.search.documents import document_rows, documents
 from greenbm.models_base import as_utc
 
 # On PostgreSQL an outbox id can become visible after a higher one (transactions commit out
@@ -39,9 +40,12 @@ def rebuild_index(
     *,
     session: Session,
     progress: Callable[[int], None] | None = None,
-    procs: int = 1,
+    workers: int = 1,
 ) -> int:
-    """Index every published product into a fresh generation and switch to it; return count."""
+    """Index every published product into a fresh generation and switch to it; return count.
+
+    `workers` processes analyse the documents (1: this process only); the index is the same.
+    """
     index_dir = Path(index_dir)
     with storage.writer_lock(index_dir):
         # Before building: a dead build's disk space comes back.
@@ -56,11 +60,14 @@ def rebuild_index(
         name = f"{storage.PREFIX}{time.time_ns():x}"
         building = index_dir / (name + storage.BUILDING)
         storage.create_index(building)
-        stream = documents(session=session)
+        rows = document_rows(session=session)
         try:
-            count = storage.write_documents(building, stream, procs=procs, progress=progress)
+            count = bulk.write_rows(building, rows, workers=workers, progress=progress)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)  # CURRENT still names the old one
+            raise
         finally:
-            stream.close()  # a failed build must not leave the database cursor open
+            rows.close()  # a failed build must not leave the database cursor open
         storage.set_last_applied(building, last)
         storage.publish_generation(index_dir, building, name)
         storage.remove_old_generations(index_dir, keep={name, previous})

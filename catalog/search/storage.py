@@ -16,14 +16,13 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from catalog.search.analysis import init_search
 from catalog.search.schema import SCHEMA, Codec, ProductDocument, document_fields
 
 logger = logging.getLogger(__name__)
@@ -138,33 +137,6 @@ def create_index(path: Path) -> None:
     """Create an empty index in the directory."""
     path.mkdir(parents=True, exist_ok=True)
     whoosh_index.create_in(str(path), SCHEMA)
-
-
-def write_documents(
-    path: Path,
-    documents: Iterable[ProductDocument],
-    *,
-    procs: int = 1,
-    limitmb: int = 256,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Add documents to a fresh index in bulk (several processes if procs > 1)."""
-    init_search()  # before forking, so that the workers inherit the dictionary
-    ix = whoosh_index.open_dir(str(path))
-    kwargs = {"procs": procs, "multisegment": True, "batchsize": 500} if procs > 1 else {}
-    writer = ix.writer(limitmb=limitmb, codec=Codec(), **kwargs)
-    count = 0
-    try:
-        for doc in documents:
-            writer.add_document(**document_fields(doc))
-            count += 1
-            if progress:
-                progress(1)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return count
 
 
 def update_documents(

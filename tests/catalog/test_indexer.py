@@ -171,25 +171,25 @@ def test_a_crash_mid_rebuild_leaves_the_old_index_in_use(
     index, session, catalogue, index_dir, monkeypatch
 ):
     before = (index_dir / "CURRENT").read_text()
-    real = indexer.documents
+    real = indexer.document_rows
 
     def failing(product_ids=None, *, session):
         stream = real(product_ids, session=session)
         try:
-            for n, doc in enumerate(stream):
+            for n, row in enumerate(stream):
                 if n == 3:
                     raise RuntimeError("power cut")
-                yield doc
+                yield row
         finally:
             stream.close()
 
-    monkeypatch.setattr(indexer, "documents", failing)
+    monkeypatch.setattr(indexer, "document_rows", failing)
     with pytest.raises(RuntimeError):
         indexer.rebuild_index(index_dir, session=session)
     assert (index_dir / "CURRENT").read_text() == before
     with SearchIndex(index_dir) as fresh:
         assert keys(fresh.search("竹"), catalogue) == {"bamboo"}
-    monkeypatch.setattr(indexer, "documents", real)
+    monkeypatch.setattr(indexer, "document_rows", real)
     indexer.rebuild_index(index_dir, session=session)
     generations = sorted(p.name for p in index_dir.iterdir() if p.is_dir())
     assert len(generations) == 2  # the new one and the one before; the broken one is gone

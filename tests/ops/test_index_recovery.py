@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from catalog.search import indexer, storage
+from catalog.search import bulk, indexer, storage
 from catalog.search.searcher import SearchIndex
 from greenbm.db import make_engine
 from tests.catalog.test_search import keys, make_catalogue
@@ -19,19 +19,19 @@ from tests.ops.helpers import wait_for
 def stalling_rebuild(database_url: str, index_dir: str, marker: Path) -> None:
     """Rebuild the index in a forked child whose document stream stalls after one document,
     so that it is certainly killed in the middle of writing the new generation."""
-    real = storage.write_documents
+    real = bulk.write_rows
 
-    def stalling(path, documents, **kwargs):
+    def stalling(path, rows, **kwargs):
         def stream():
-            for n, doc in enumerate(documents):
+            for n, row in enumerate(rows):
                 if n == 1:
                     marker.write_text(str(path))
                     time.sleep(60)
-                yield doc
+                yield row
 
         return real(path, stream(), **kwargs)
 
-    storage.write_documents = stalling
+    bulk.write_rows = stalling
     engine = make_engine(database_url)  # never the parent's pooled connections
     with Session(engine) as session:
         indexer.rebuild_index(index_dir, session=session)
