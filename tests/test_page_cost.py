@@ -84,7 +84,9 @@ def build_catalogue(session, size: int, start: int) -> dict:
     agency = make_organisation(session, kind=OrganisationKind.PROCUREMENT_AGENCY)
     data.procurement_list(session, agency, "520100", [(p, "1", "10") for p in products[::3]])
     session.commit()
-    return {"id": products[0].id, "code": maker.credit_code}
+    # The dearest in carbon: it has lower-carbon alternatives at both sizes, so the API
+    # product answer runs the same statements (a product without any runs one fewer).
+    return {"id": products[-1].id, "code": maker.credit_code}
 
 
 def page_costs(app, client, session, size: int, start: int) -> dict:
