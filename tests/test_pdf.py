@@ -1,9 +1,15 @@
-"""The printed documents' fetcher: data: URIs and the static folder only, nothing else."""
+"""Printed documents: the fetcher (data: URIs and static files only), fonts, the collector."""
 
+import gc
+import threading
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader, Environment
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
+from greenbm import pdf
 from greenbm.paths import STATIC_DIR
 from greenbm.pdf import FetchRefused, StaticOnlyFetcher
 
@@ -66,3 +72,76 @@ def test_real_static_folder_is_served():
     response = fetcher.fetch((STATIC_DIR / "css" / "app.css").as_uri())
     assert response.read()
     response.close()
+
+
+@pytest.fixture
+def tiny_template(monkeypatch):
+    """Render a one-line bilingual page instead of a real document."""
+    env = Environment(autoescape=True, loader=DictLoader({"t.html": TINY}))
+    monkeypatch.setattr(pdf, "_env", env)
+    return "t.html"
+
+
+TINY = "<p style=\"font-family: 'Noto Sans CJK SC'\">绿色建材 green materials</p>"
+
+
+@pytest.fixture
+def font_configurations(monkeypatch) -> list:
+    """Count the WeasyPrint font configurations built, wherever they are built."""
+    built = []
+    original = FontConfiguration.__init__
+
+    def counting(self):
+        built.append(threading.get_ident())
+        original(self)
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counting)
+    return built
+
+
+def test_font_configuration_is_built_once_per_thread(tiny_template, font_configurations):
+    pdf.render_pdf(tiny_template, {}, static_dir=STATIC_DIR)
+    first = len(font_configurations)
+    pdf.render_pdf(tiny_template, {}, static_dir=STATIC_DIR)
+    pdf.render_pdf(tiny_template, {}, static_dir=STATIC_DIR)
+    assert len(font_configurations) == first <= 1
+
+    other = threading.Thread(
+        target=pdf.render_pdf, args=(tiny_template, {}), kwargs={"static_dir": STATIC_DIR}
+    )
+    other.start()
+    other.join()
+    assert len(font_configurations) == first + 1
+    assert font_configurations[-1] == other.ident
+
+
+def test_a_forked_process_builds_its_own_font_configuration(tiny_template, monkeypatch):
+    config = pdf.font_configuration()
+    assert pdf.font_configuration() is config
+    monkeypatch.setattr(pdf.os, "getpid", lambda: -1)  # as seen from a forked worker
+    assert pdf.font_configuration() is not config
+
+
+def test_collector_is_paused_while_rendering_and_restored_after(tiny_template, monkeypatch):
+    seen = []
+    render = HTML.render
+
+    def watching(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "render", watching)
+    assert gc.isenabled()
+    data = pdf.render_pdf(tiny_template, {}, static_dir=STATIC_DIR)
+    assert data.startswith(b"%PDF") and seen == [False] and gc.isenabled()
+
+    with pytest.raises(pdf.TooManyPages):  # restored after a failed render too
+        pdf.render_pdf(tiny_template, {}, static_dir=STATIC_DIR, max_pages=0)
+    assert gc.isenabled()
+
+    gc.disable()  # a process that runs without the collector keeps running without it
+    try:
+        pdf.render_pdf(tiny_template, {}, static_dir=STATIC_DIR)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
