@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from catalog.certificate_status import NOT_CERTIFIED, CertificateStatus, live_status_codes
 from catalog.models import Category, PeerGroup, Product, ProductStatus
+from greenbm.figures import figure_store, kept
 from greenbm.models_base import utcnow
 
 # (category id, variant or "" for none, declared unit)
@@ -42,6 +43,9 @@ _ID, _GWP, _STATUS, _UNTIL = np.dtype("<i8"), np.dtype("<f8"), np.dtype("u1"), n
 COLUMNS = {"product_id": _ID, "gwp": _GWP, "cert_status": _STATUS, "cert_valid_until": _UNTIL}
 # In session.info: the keys of the groups this transaction changed (ALL: unknown, rebuild).
 PENDING = "peer_groups_pending"
+# Unpacked groups each process keeps: every group of a large catalogue (~100 at 100,000
+# products, 21 bytes a peer: about 2 MB in all).
+KEPT_GROUPS = 512
 ALL = "all"
 
 
@@ -130,6 +134,8 @@ def unpack(groups: Iterable) -> PeerValues:
     if len(groups) > 1:
         order = np.lexsort((arrays["product_id"], arrays["gwp"]))
         arrays = {name: values[order] for name, values in arrays.items()}
+    for values in arrays.values():
+        values.setflags(write=False)  # kept and shared by every page of the process
     return PeerValues(**arrays)
 
 
@@ -192,9 +198,19 @@ def peer_values(
     query = select(*columns).where(
         PeerGroup.category_id == category.id, PeerGroup.declared_unit == unit
     )
-    if category.variant_attribute:
+    by_variant = bool(category.variant_attribute)
+    if by_variant:
         query = query.where(PeerGroup.variant == (variant or ""))
-    return unpack(session.execute(query).all())
+    # A group of 10,000 peers is some 200 kB to fetch and unpack on every product page: each
+    # process keeps the unpacked arrays under the change counter (any product or certificate
+    # write moves it), in a store of their own so that they never push the pages' figures out.
+    what = ("peers", category.id, (variant or "") if by_variant else None, unit)
+    return kept(
+        what,
+        lambda: unpack(session.execute(query).all()),
+        session=session,
+        store=figure_store("kept_peers", KEPT_GROUPS),
+    )
 
 
 def refresh_pending(*, session: Session, flush: bool = True) -> None:

@@ -207,22 +207,33 @@ class FigureStore:
 _MISSING = object()
 
 
-def figure_store() -> FigureStore | None:
-    """Return the current app's store of kept figures (None outside an app: keep nothing)."""
+def figure_store(name: str = "kept_figures", size: int = CACHE_SIZE) -> FigureStore | None:
+    """Return the current app's store `name` of kept figures (None outside an app: keep nothing)."""
     if not has_app_context():
         return None
-    return current_app.extensions.setdefault("kept_figures", FigureStore())
+    stores = current_app.extensions
+    store = stores.get(name)
+    if store is None:
+        store = stores.setdefault(name, FigureStore(size))
+    return store
 
 
-def kept(what: Hashable, compute: Callable[[], T], *, session: Session) -> T:
+def kept(
+    what: Hashable,
+    compute: Callable[[], T],
+    *,
+    session: Session,
+    store: FigureStore | None = None,
+) -> T:
     """Return compute()'s figures, computed once per change counter value and `what`.
 
     `what` names the figures and everything they depend on besides the database (locale, role,
     the date the live statuses are taken on). The counter is read first, in the session's
     transaction: what compute() then reads is at least as new as that value. Figures computed
     beside this transaction's own uncommitted writes are never kept (they may roll back).
+    `store` is another store than the pages' figures (one whose entries must not push those out).
     """
-    store = figure_store()
+    store = store or figure_store()
     version = figures_version(session=session) if store is not None else None
     if version is None or _wrote_uncommitted(session=session):
         return compute()
