@@ -353,3 +353,35 @@ def test_two_transactions_writing_one_group_at_once_both_count(app, session, mak
     session.expire_all()
     assert [first.gwp_a1a3, second.gwp_a1a3] == [400.0, 900.0]  # both writers committed
     assert_kept_equals_live(session)
+
+
+def test_the_group_a_process_keeps_follows_every_committed_change(app, client, session, maker):
+    """The product page keeps its unpacked group per process; each commit shows at once."""
+    user, plant = maker
+    dear, cheap, cheaper = (
+        factories.make_product(session, user, plant, gwp_a1a3=gwp) for gwp in (900.0, 700.0, 650.0)
+    )
+    session.commit()
+    for product in (dear, cheap, cheaper):
+        publish_product(session=session, actor=user, product_id=product.id)
+    certify(session, dear, "valid", LATER)
+    session.commit()
+
+    def recommended() -> set[int]:
+        page = client.get(f"/catalog/products/{dear.id}").get_data(as_text=True)
+        return {p.id for p in (cheap, cheaper) if f'/catalog/products/{p.id}"' in page}
+
+    assert recommended() == set()
+    assert recommended() == set()  # kept now
+    certify(session, cheap, "valid", LATER)
+    session.commit()
+    assert recommended() == {cheap.id}
+    certify(session, cheaper, "valid", LATER)
+    session.commit()
+    assert recommended() == {cheap.id, cheaper.id}
+    certify(session, cheap, "suspended", LATER)
+    session.commit()
+    assert recommended() == {cheaper.id}
+    edit(session, user, cheaper, gwp_a1a3=950.0)  # no longer lower than the product
+    session.commit()
+    assert recommended() == set()
