@@ -1,5 +1,6 @@
 """Catalogue search for pages and the API: run the search, then the rows in rank order."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,8 +45,11 @@ def live_status(product: Product, today: date | None = None) -> str:
     )
 
 
+@functools.cache
 def row_select():
     """Return a SELECT of published products with category, manufacturer and variant."""
+    # Built once: a statement is immutable (each .where() makes a new one), and building its
+    # joins cost more than SQLAlchemy's cached compilation of it on every page.
     return (
         select(Product, Category, Organisation, CategoryVariant)
         .join(Category, Category.id == Product.category_id)

@@ -1,5 +1,6 @@
 """Units of measure: parsing, compatibility, conversion and display, all through pint."""
 
+import functools
 import re
 
 import pint
@@ -68,6 +69,7 @@ def dimension_name(text: str) -> str:
     return names.get(dimensionality, dimensionality)
 
 
+@functools.lru_cache(maxsize=1024)
 def format_unit(text: str) -> str:
     """Return a unit for display: "m^3" -> "m³", "kgce/weight_case" -> "kgce/weight case"."""
     shown = re.sub(r"\s*\*\*\s*|\^", "^", _normalise(text.strip()))
