@@ -1,6 +1,8 @@
 """Public certificate pages: verification by number and the signed PDF."""
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from certification import bp
 from certification.certificates.confirmation import external_record
@@ -16,6 +18,9 @@ from certification.models import CertificateSource
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.urls import public_url
+
+# Seconds a reader is asked to wait when a certificate's PDF could not be made.
+DOCUMENT_RETRY_AFTER = 300
 
 
 @bp.get("/verify")
@@ -85,7 +90,36 @@ def certificate_pdf_download(number: str):
             pass  # superseded or lost since: make it again
     # No current file: an older certificate, a render that failed, or a status that changed
     # by date (expiry) with no write. Made now, stored, and recorded with this request.
-    stored = make_document(
-        certificate, config, session=db, static_dir=current_app.static_folder, verify_url=verify_url
+    try:
+        stored = make_document(
+            certificate,
+            config,
+            session=db,
+            static_dir=current_app.static_folder,
+            verify_url=verify_url,
+        )
+        data = stored.path.read_bytes()
+    except SQLAlchemyError:
+        raise  # the database's own handlers answer (503 when it is unreachable)
+    except Exception:
+        # The store, the signing key or the renderer failed: nothing is recorded, the reader
+        # learns the PDF will come back and where the live status is meanwhile.
+        current_app.logger.exception("certificate %s: PDF could not be made", certificate.number)
+        db.rollback()
+        return _not_made(certificate.number)
+    return _send(data, stored, certificate.number)
+
+
+def _not_made(number: str):
+    message = _(
+        "The PDF of certificate %(number)s cannot be made at the moment; the error has been "
+        "logged. Try again in a few minutes. The certificate's live status is on its "
+        "verification page.",
+        number=number,
     )
-    return _send(stored.path.read_bytes(), stored, certificate.number)
+    link = (
+        url_for(".verify_certificate", number=number),
+        _("Verify certificate %(number)s", number=number),
+    )
+    page = render_template("error.html", code=503, message=message, link=link)
+    return page, 503, {"Retry-After": str(DOCUMENT_RETRY_AFTER)}

@@ -237,3 +237,25 @@ def test_one_failed_document_does_not_stop_the_others(
 def test_the_command_needs_the_public_address(app, certificate):
     result = documents(app)
     assert result.exit_code == 1 and "PUBLIC_BASE_URL" in result.output
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "cannot be made at the moment"), ("zh-CN", "暂时无法生成")],
+)
+def test_a_download_whose_document_cannot_be_made_says_so_and_changes_nothing(
+    app, client, session, certificate, language, words
+):
+    """A broken store (here a file where the folder should be): a 503 in the reader's words."""
+    folder = document_folder(app.config)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+    response = client.get(
+        f"/certificates/{certificate.number}.pdf", headers={"Accept-Language": language}
+    )
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert words in page
+    assert f'href="/verify/{certificate.number}"' in page  # the live status is still there
+    assert recorded(session, certificate) is None
