@@ -14,9 +14,12 @@ workers = int(os.environ.get("WORKERS") or os.environ.get("WEB_CONCURRENCY") or 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so that slow growth (caches, fragmentation) never accumulates.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, so that slow growth (fragmentation) never accumulates. Not
+# too often: a new worker starts with empty per-process stores (kept figures, peer groups,
+# compiled templates and statements, open search readers) and pays about a second to fill them.
+# At 2,000 a loaded worker restarted every half minute; the stores are bounded anyway.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Load the app (and jieba's dictionary) once in the master; workers share those pages.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # gunicorn 25+ opens a control socket, by default one per user: one per instance instead, so
