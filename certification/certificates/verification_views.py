@@ -15,7 +15,7 @@ from certification.certificates.documents import (
 from certification.certificates.issue import printed
 from certification.certificates.queries import certificate_events, get_certificate, live_status
 from certification.models import CertificateSource
-from greenbm.db import get_session
+from greenbm.db import discard_changes, get_session
 from greenbm.errors import NotFound
 from greenbm.urls import public_url
 
@@ -105,7 +105,7 @@ def certificate_pdf_download(number: str):
         # The store, the signing key or the renderer failed: nothing is recorded, the reader
         # learns the PDF will come back and where the live status is meanwhile.
         current_app.logger.exception("certificate %s: PDF could not be made", certificate.number)
-        db.rollback()
+        discard_changes()
         return _not_made(certificate.number)
     return _send(data, stored, certificate.number)
 
