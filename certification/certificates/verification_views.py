@@ -86,8 +86,8 @@ def certificate_pdf_download(number: str):
         try:
             # Read whole (a page of about 300 kB): no open file is left to the response.
             return _send(stored.path.read_bytes(), stored, certificate.number)
-        except FileNotFoundError:
-            pass  # superseded or lost since: make it again
+        except OSError:
+            pass  # superseded, lost or unreadable since: make it again (or say it cannot be)
     # No current file: an older certificate, a render that failed, or a status that changed
     # by date (expiry) with no write. Made now, stored, and recorded with this request.
     try:

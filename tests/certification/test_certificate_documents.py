@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import shutil
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -243,11 +244,16 @@ def test_the_command_needs_the_public_address(app, certificate):
     ("language", "words"),
     [("en", "cannot be made at the moment"), ("zh-CN", "暂时无法生成")],
 )
+@pytest.mark.parametrize("stored_before", [False, True])
 def test_a_download_whose_document_cannot_be_made_says_so_and_changes_nothing(
-    app, client, session, certificate, language, words
+    app, client, session, certificate, language, words, stored_before
 ):
     """A broken store (here a file where the folder should be): a 503 in the reader's words."""
     folder = document_folder(app.config)
+    if stored_before:  # the recorded file cannot be read either
+        assert documents(app).exit_code == 0
+        shutil.rmtree(folder)
+    before = recorded(session, certificate)
     folder.parent.mkdir(parents=True, exist_ok=True)
     folder.write_text("not a folder")
     response = client.get(
@@ -258,4 +264,5 @@ def test_a_download_whose_document_cannot_be_made_says_so_and_changes_nothing(
     page = response.get_data(as_text=True)
     assert words in page
     assert f'href="/verify/{certificate.number}"' in page  # the live status is still there
-    assert recorded(session, certificate) is None
+    after = recorded(session, certificate)
+    assert (after and after.stored_name) == (before and before.stored_name)
