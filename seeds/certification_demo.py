@@ -110,6 +110,9 @@ def load_demo_certificates(evidence_dir: str, *, session: Session, today: date) 
         select(Product)
         .join(Category, Category.id == Product.category_id)
         .where(Product.status == ProductStatus.PUBLISHED)
+        # Products recorded from another body's certificate have no maker's account to apply
+        # with: on a second `flask seed` the other bodies' demo had published some.
+        .where(Product.recorded_from_id.is_(None))
         .order_by(Category.position, Product.id)
     ).all()
     counts = {"certificates": 0, "waiting": 0, "rejected": 0}

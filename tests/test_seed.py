@@ -111,6 +111,7 @@ def test_seed_command(app, session):
     assert _count(session, Category) == len(CATEGORY_CODES) + len(certificate_only_codes())
     assert _count(session, Product) >= 60
     again = app.test_cli_runner().invoke(args=["seed"])
+    assert again.exit_code == 0, again.output  # `make run` seeds on every start
     assert "0 new products" in again.output
 
 
