@@ -8,7 +8,7 @@ export FLASK_APP := greenbm
 # The application's packages: the core (greenbm) and one per domain, at the repository root.
 PACKAGES := greenbm accounts catalog certification procurement eligibility dashboard admin ops seeds
 
-.PHONY: run test install check-lock lock upgrade system-deps test-system-deps translations extract-messages lint serve-prod
+.PHONY: run test install check-lock lock upgrade system-deps test-system-deps translations document-fonts extract-messages lint serve-prod
 
 # Every Python package comes from uv.lock, at exactly the locked version. uv itself is pinned
 # too and installed from the package registry into .venv-uv when missing.
@@ -37,7 +37,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --quiet
 	touch $@
 
-install: $(VENV)/.installed system-deps translations
+install: $(VENV)/.installed system-deps translations document-fonts
 
 # Check, without installing, that uv.lock matches pyproject.toml (CI runs it first).
 check-lock: | $(UV)
@@ -63,6 +63,10 @@ system-deps:
 
 test-system-deps:
 	@bash scripts/system-deps.sh browser
+
+# Small CJK faces cut from the system's Noto CJK into static/fonts, so documents render fast.
+document-fonts: $(VENV)/.installed system-deps
+	@$(BIN)/python -m greenbm.document_fonts
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d translations

@@ -208,6 +208,7 @@ def main() -> None:
     parser.add_argument("-n", "--runs", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--pdf", type=Path, help="also save the last PDF there, to look at")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -241,6 +242,8 @@ def main() -> None:
                     totals.append(report_s + render_s)
         app.extensions["db_engine"].dispose()
 
+    if args.pdf:
+        args.pdf.write_bytes(data)
     pdf = PdfReader(io.BytesIO(data))
     text = re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
     assert "不符合绿色建材政府采购要求" in text and all(n in text for n in numbers)

@@ -15,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
+from greenbm.document_fonts import document_fonts
 from greenbm.paths import TEMPLATES_DIR
 
 # A plain Jinja environment, not Flask's: documents are rendered in CLI commands and seeding
@@ -116,11 +117,16 @@ def _collector_paused() -> Iterator[None]:
 def render_pdf(
     template_name: str, context: dict, *, static_dir: str | Path, max_pages: int | None = None
 ) -> bytes:
-    """Render a template with a plain context to PDF; TooManyPages past `max_pages`."""
+    """Render a template with a plain context to PDF; TooManyPages past `max_pages`.
+
+    The template also gets `fonts`: the @font-face rules and family lists of the document fonts.
+    """
     fetcher = StaticOnlyFetcher(static_dir)
     # Relative URLs in the template resolve inside the static folder, never the working dir.
     static_base = path2url(str(fetcher.static_root)) + "/"
-    markup = _env.get_template(template_name).render(context)
+    markup = _env.get_template(template_name).render(
+        {**context, "fonts": document_fonts(fetcher.static_root)}
+    )
     with _collector_paused():
         html = HTML(string=markup, base_url=static_base, url_fetcher=fetcher)
         document = html.render(font_config=font_configuration())

@@ -4,8 +4,9 @@ set -euo pipefail
 what="${1:-runtime}"
 
 # The CJK font for pages and certificates, DejaVu for Latin text and symbols, Pango for
-# WeasyPrint, and HarfBuzz's subsetter (fontTools would take ~10 s a page without it).
-runtime=(fonts-noto-cjk fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# WeasyPrint, and HarfBuzz's subsetter (fontTools would take ~10 s a page without it); its
+# hb-subset tool cuts the small document faces (greenbm/document_fonts.py) at install.
+runtime=(fonts-noto-cjk fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz-bin)
 # Headless Chromium for the end-to-end tests.
 browser=(chromium)
 

@@ -2,6 +2,8 @@
 
 import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +13,7 @@ from catalog.search import close_search_indexes
 from certification.criteria.store import load_shipped_criteria
 from greenbm import create_app
 from greenbm.db import get_session
+from greenbm.document_fonts import build_document_fonts
 from greenbm.extensions import limiter
 from greenbm.migrate import upgrade
 from seeds.loader import load_categories
@@ -143,3 +146,17 @@ def csrf_token(client, url: str) -> str:
         r'name="csrf_token" value="([^"]+)"', page
     )
     return match.group(1) if match else ""
+
+
+@pytest.fixture(scope="session")
+def cut_fonts_static(tmp_path_factory) -> Path:
+    """Return a static folder holding only the cut document faces, built for this run."""
+    if shutil.which("hb-subset") is None:
+        missing = "hb-subset (Debian: libharfbuzz-bin) is not installed; `make install` adds it"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    static = tmp_path_factory.mktemp("static")
+    report = build_document_fonts(static)
+    assert all("cut from" in line for line in report), report
+    return static
