@@ -20,6 +20,7 @@ from certification.certificates.signing import (
     SigningError,
     SigningIdentity,
     ensure_signing_identity,
+    load_signer,
     sign_pdf,
     verify_pdf_signature,
 )
@@ -273,6 +274,32 @@ def test_signature_validates(signed, identity):
     assert check.signer == SIGNER_CN
     # Signing must not disturb what the certificate says.
     assert "GZGBM-2026-CEM-000123" in pdf_text(signed)
+
+
+def test_later_signatures_reuse_the_first_ones_room_and_sign_once(rendered, tmp_path, monkeypatch):
+    identity = ensure_signing_identity(str(tmp_path))  # a signer this process has not used
+    signer = load_signer(identity)
+    dry_runs: list[bool] = []
+    real_sign = type(signer).async_sign
+
+    async def counting_sign(self, *args, **kwargs):
+        dry_runs.append(bool(kwargs.get("dry_run")))
+        return await real_sign(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(signer), "async_sign", counting_sign)
+    first = sign_pdf(rendered, identity, reason="first")
+    assert dry_runs == [True, False]  # pyHanko measures the room once
+    dry_runs.clear()
+    later = [sign_pdf(rendered, identity, reason=f"later {n}") for n in range(3)]
+    assert dry_runs == [False, False, False]
+    for data in (first, *later):
+        check = verify_pdf_signature(data, identity)
+        assert check.ok and check.covers_whole_file, check
+    assert _contents_length(later[0]) == _contents_length(first)
+
+
+def _contents_length(data: bytes) -> int:
+    return len(re.search(rb"/Contents\s*<([0-9a-fA-F]*)>", data)[1])
 
 
 def _signed_range(data: bytes) -> tuple[int, int]:
