@@ -1,9 +1,12 @@
 """Printed documents: one Jinja environment, a fetcher locked to static files, WeasyPrint."""
 
+import atexit
 import gc
 import mimetypes
 import os
+import shutil
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,7 +87,19 @@ def font_configuration() -> FontConfiguration:
     if getattr(_fonts, "pid", None) != os.getpid():
         _fonts.config = FontConfiguration()
         _fonts.pid = os.getpid()
+        atexit.register(_remove_font_copies, weakref.ref(_fonts.config), os.getpid())
     return _fonts.config
+
+
+def _remove_font_copies(config_ref: "weakref.ref[FontConfiguration]", pid: int) -> None:
+    # WeasyPrint copies each @font-face file (the document fonts, ~12 MB) into a temporary
+    # folder per configuration and removes it only in __del__, which an exiting interpreter
+    # does not always run (seen under pytest): each process would leave its copies in /tmp.
+    # A forked child inherits this hook; only the process that made the folder removes it.
+    # Held weakly: a configuration already freed has removed its folder itself.
+    folder = getattr(config_ref(), "_folder", None)
+    if folder is not None and os.getpid() == pid:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _collector = threading.Lock()

@@ -1,6 +1,9 @@
 """Printed documents: the fetcher (data: URIs and static files only), fonts, the collector."""
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -145,3 +148,31 @@ def test_collector_is_paused_while_rendering_and_restored_after(tiny_template, m
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+LEFT_ALIVE = """
+import ctypes, sys
+from greenbm import pdf
+from greenbm.paths import STATIC_DIR
+from jinja2 import DictLoader, Environment
+pdf._env = Environment(autoescape=True, loader=DictLoader({"t.html": sys.argv[1]}))
+pdf.render_pdf("t.html", {}, static_dir=sys.argv[2])
+# As an exiting interpreter sometimes does (seen under pytest): never finalise the
+# configuration, so WeasyPrint's own clean-up in __del__ does not run.
+ctypes.pythonapi.Py_IncRef(ctypes.py_object(pdf.font_configuration()))
+"""
+
+
+def test_a_process_leaves_no_font_copies_behind(tmp_path, cut_fonts_static):
+    # WeasyPrint copies each @font-face file (~12 MB for the document fonts) into a temporary
+    # folder; every process that renders a document would otherwise leave one.
+    template = "<style>{{ fonts.rules }} p { font-family: {{ fonts.sans }} }</style><p>绿色建材</p>"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    subprocess.run(
+        [sys.executable, "-c", LEFT_ALIVE, template, str(cut_fonts_static)],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        check=True,
+        timeout=120,
+    )
+    assert list(scratch.iterdir()) == []
