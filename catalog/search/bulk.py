@@ -15,7 +15,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -86,24 +86,52 @@ class ChunkPool:
         self.chunks.append((first_doc, chunk))
 
     def iter_postings(self) -> Iterator[tuple]:
-        """Yield every posting sorted by field, term and document, as Whoosh's pool does."""
+        """Yield the other fields' postings; the text field's are written by write_text()."""
         assert all(name < TEXT for name in self.other.fieldnames)  # pid sorts before text
-        return chain(self.other.iter_postings(), self._text_postings())
+        return self.other.iter_postings()
 
-    def _text_postings(self) -> Iterator[tuple]:
+    def text_terms(self) -> Iterator[tuple[bytes, list[tuple[int, int, int]]]]:
+        """Yield each text term in order, with its (chunk number, start, end) runs in order."""
         # Chunks hold consecutive documents in order, so for a term shared by several chunks
         # the lower chunk number has the lower document numbers.
         runs = [self._terms_of(number, chunk) for number, (_, chunk) in enumerate(self.chunks)]
-        for term, number, start, end in heapq.merge(*runs):
-            first_doc, chunk = self.chunks[number]
-            docs, weights, value_ends, values = (
-                chunk.docs, chunk.weights, chunk.value_ends, chunk.values,
-            )  # fmt: skip
-            value_start = value_ends[start - 1] if start else 0
-            for at in range(start, end):
-                value_end = value_ends[at]
-                yield TEXT, term, first_doc + docs[at], weights[at], values[value_start:value_end]
-                value_start = value_end
+        term, parts = None, []
+        for found, number, start, end in heapq.merge(*runs):
+            if found != term:
+                if parts:
+                    yield term, parts
+                term, parts = found, []
+            parts.append((number, start, end))
+        if parts:
+            yield term, parts
+
+    def write_text(self, fieldwriter, schema) -> None:
+        """Write the text field's postings a block at a time.
+
+        The same blocks, byte for byte, as Whoosh's FieldWriter.add_postings makes posting by
+        posting (whoosh-reloaded 2.7.5, pinned), where that loop was most of the build's
+        single-process part: it filled each block one posting at a time, checking types.
+        """
+        started = False
+        for term, parts in self.text_terms():
+            if not started:
+                fieldwriter.start_field(TEXT, schema[TEXT])
+                started = True
+            fieldwriter.start_term(term)
+            ids, weights, values = [], [], []
+            for number, start, end in parts:
+                first_doc, chunk = self.chunks[number]
+                ids.extend(first_doc + doc for doc in chunk.docs[start:end])
+                weights.extend(chunk.weights[start:end])
+                ends = chunk.value_ends
+                value_start = ends[start - 1] if start else 0
+                for value_end in ends[start:end]:
+                    values.append(chunk.values[value_start:value_end])
+                    value_start = value_end
+            _fill_blocks(fieldwriter._postwriter, ids, weights, values)
+            fieldwriter.finish_term()
+        if started:
+            fieldwriter.finish_field()
 
     @staticmethod
     def _terms_of(number: int, chunk: InvertedChunk) -> Iterator[tuple[bytes, int, int, int]]:
@@ -115,6 +143,22 @@ class ChunkPool:
     def cleanup(self) -> None:
         """Remove the other pool's temporary files."""
         self.other.cleanup()
+
+
+def _fill_blocks(postwriter, ids: list, weights: list, values: list[bytes]) -> None:
+    # What W3PostingsWriter.add_posting does per posting, per block: a full block is written
+    # when the next posting arrives, the last one by finish_postings (inlined if small). The
+    # codec keeps no length statistics (Codec.length_stats), so every length is 0.
+    limit = postwriter._blocklimit
+    for at in range(0, len(ids), limit):
+        if at:
+            postwriter._write_block()
+        block = slice(at, at + limit)
+        postwriter._ids = array("I", ids[block])
+        postwriter._weights = array("f", weights[block])
+        postwriter._values = [value for value in values[block] if value]
+        postwriter._maxweight = max(0, *weights[block])
+        postwriter._minlength, postwriter._maxlength = None, 0
 
 
 def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
@@ -158,6 +202,16 @@ def write_rows(
     # Replaces the writer's pool, an attribute Whoosh sets but does not document
     # (whoosh-reloaded 2.7.5, pinned).
     pool = writer.pool = ChunkPool(writer.pool)
+    assert not writer.codec.length_stats
+    fieldwriter = writer.fieldwriter
+    add_other_postings = fieldwriter.add_postings
+
+    def add_postings(schema, lengths, items) -> None:
+        add_other_postings(schema, lengths, items)  # the product ids, posting by posting
+        pool.write_text(fieldwriter, schema)
+
+    # Whoosh's writer hands the pool's postings to its field writer when it commits.
+    fieldwriter.add_postings = add_postings
     count = 0
     try:
         for chunk in _inverted(rows, workers):

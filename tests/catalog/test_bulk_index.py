@@ -4,10 +4,12 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from catalog.cli import catalog_cli
 from catalog.search import bulk, indexer, storage
-from catalog.search.documents import documents
+from catalog.search.documents import document_from_row, document_rows, documents
+from catalog.search.schema import Codec, document_fields
 from catalog.search.searcher import SearchIndex
 from tests.catalog.test_search import make_catalogue
 
@@ -87,6 +89,37 @@ def test_the_rebuild_makes_the_index_whooshs_writer_makes(
     assert any(term == "磷石膏".encode() for _, term in expected["postings"])
     assert index_contents(built) == expected
     assert search_results(built) == search_results(reference)
+
+
+def segment_tables(index_dir: Path) -> dict[str, bytes]:
+    """Return the bytes of every table in the index's one segment, by its name's extension."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    (segment,) = ix._segments()
+    files = segment.open_compound_file(ix.storage)
+    # The names hold the segment's random id: keep what follows it.
+    return {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
+
+
+def test_long_posting_lists_are_written_byte_for_byte_as_whooshs_writer_writes_them(
+    session, catalogue, tmp_path, monkeypatch
+):
+    # 40 copies of the catalogue: terms with 360 postings span several 128-posting blocks,
+    # across chunks of 50 rows.
+    monkeypatch.setattr(bulk, "CHUNK_ROWS", 50)
+    rows = list(document_rows(session=session))
+    many = [(copy * 1000 + row[0], *row[1:]) for copy in range(40) for row in rows]
+    reference, built = tmp_path / "reference", tmp_path / "built"
+    storage.create_index(reference)
+    writer = whoosh_index.open_dir(str(reference)).writer(codec=Codec())
+    for row in many:
+        writer.add_document(**document_fields(document_from_row(row)))
+    writer.commit()
+    storage.create_index(built)
+    assert bulk.write_rows(built, many, workers=2) == len(many)
+    expected = segment_tables(reference)
+    assert sorted(expected) == ["_stored.col", "pst", "record.col", "trm"]
+    assert len(expected["pst"]) > 100_000  # blocks written, not only inlined postings
+    assert segment_tables(built) == expected
 
 
 def failing_document(row):
