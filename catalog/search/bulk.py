@@ -21,6 +21,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from catalog.search.analysis import init_search
+from catalog.search.bulk_postings import write_text
 from catalog.search.documents import document_from_row
 from catalog.search.schema import SCHEMA, Codec, document_fields
 
@@ -105,33 +106,19 @@ class ChunkPool:
         if parts:
             yield term, parts
 
-    def write_text(self, fieldwriter, schema) -> None:
-        """Write the text field's postings a block at a time.
-
-        The same blocks, byte for byte, as Whoosh's FieldWriter.add_postings makes posting by
-        posting (whoosh-reloaded 2.7.5, pinned), where that loop was most of the build's
-        single-process part: it filled each block one posting at a time, checking types.
-        """
-        started = False
-        for term, parts in self.text_terms():
-            if not started:
-                fieldwriter.start_field(TEXT, schema[TEXT])
-                started = True
-            fieldwriter.start_term(term)
-            ids, weights, values = [], [], []
-            for number, start, end in parts:
-                first_doc, chunk = self.chunks[number]
-                ids.extend(first_doc + doc for doc in chunk.docs[start:end])
-                weights.extend(chunk.weights[start:end])
-                ends = chunk.value_ends
-                value_start = ends[start - 1] if start else 0
-                for value_end in ends[start:end]:
-                    values.append(chunk.values[value_start:value_end])
-                    value_start = value_end
-            _fill_blocks(fieldwriter._postwriter, ids, weights, values)
-            fieldwriter.finish_term()
-        if started:
-            fieldwriter.finish_field()
+    def postings(self, runs: list[tuple[int, int, int]]) -> tuple[list, list, list]:
+        """Return a term's document numbers, weights and encoded values from its runs."""
+        ids, weights, values = [], [], []
+        for number, start, end in runs:
+            first_doc, chunk = self.chunks[number]
+            ids.extend(first_doc + doc for doc in chunk.docs[start:end])
+            weights.extend(chunk.weights[start:end])
+            ends = chunk.value_ends
+            value_start = ends[start - 1] if start else 0
+            for value_end in ends[start:end]:
+                values.append(chunk.values[value_start:value_end])
+                value_start = value_end
+        return ids, weights, values
 
     @staticmethod
     def _terms_of(number: int, chunk: InvertedChunk) -> Iterator[tuple[bytes, int, int, int]]:
@@ -143,22 +130,6 @@ class ChunkPool:
     def cleanup(self) -> None:
         """Remove the other pool's temporary files."""
         self.other.cleanup()
-
-
-def _fill_blocks(postwriter, ids: list, weights: list, values: list[bytes]) -> None:
-    # What W3PostingsWriter.add_posting does per posting, per block: a full block is written
-    # when the next posting arrives, the last one by finish_postings (inlined if small). The
-    # codec keeps no length statistics (Codec.length_stats), so every length is 0.
-    limit = postwriter._blocklimit
-    for at in range(0, len(ids), limit):
-        if at:
-            postwriter._write_block()
-        block = slice(at, at + limit)
-        postwriter._ids = array("I", ids[block])
-        postwriter._weights = array("f", weights[block])
-        postwriter._values = [value for value in values[block] if value]
-        postwriter._maxweight = max(0, *weights[block])
-        postwriter._minlength, postwriter._maxlength = None, 0
 
 
 def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
@@ -208,7 +179,8 @@ def write_rows(
 
     def add_postings(schema, lengths, items) -> None:
         add_other_postings(schema, lengths, items)  # the product ids, posting by posting
-        pool.write_text(fieldwriter, schema)
+        # The text postings, a block at a time, by term range in `workers` processes.
+        write_text(pool, fieldwriter, schema, workers=workers, scratch=path)
 
     # Whoosh's writer hands the pool's postings to its field writer when it commits.
     fieldwriter.add_postings = add_postings

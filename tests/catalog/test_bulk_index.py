@@ -4,10 +4,12 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from catalog.cli import catalog_cli
-from catalog.search import bulk, indexer, storage
+from catalog.search import bulk, bulk_postings, indexer, storage
 from catalog.search.documents import document_from_row, document_rows, documents
 from catalog.search.schema import Codec, document_fields
 from catalog.search.searcher import SearchIndex
@@ -100,8 +102,9 @@ def segment_tables(index_dir: Path) -> dict[str, bytes]:
     return {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
 
 
+@pytest.mark.parametrize("workers", [1, 2, 3])
 def test_long_posting_lists_are_written_byte_for_byte_as_whooshs_writer_writes_them(
-    session, catalogue, tmp_path, monkeypatch
+    session, catalogue, tmp_path, monkeypatch, workers
 ):
     # 40 copies of the catalogue: terms with 360 postings span several 128-posting blocks,
     # across chunks of 50 rows.
@@ -115,11 +118,22 @@ def test_long_posting_lists_are_written_byte_for_byte_as_whooshs_writer_writes_t
         writer.add_document(**document_fields(document_from_row(row)))
     writer.commit()
     storage.create_index(built)
-    assert bulk.write_rows(built, many, workers=2) == len(many)
+    assert bulk.write_rows(built, many, workers=workers) == len(many)
     expected = segment_tables(reference)
     assert sorted(expected) == ["_stored.col", "pst", "record.col", "trm"]
     assert len(expected["pst"]) > 100_000  # blocks written, not only inlined postings
     assert segment_tables(built) == expected
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=500), max_size=60),
+    parts=st.integers(min_value=1, max_value=9),
+)
+def test_term_ranges_keep_every_term_once_in_order(sizes, parts):
+    terms = [(f"t{n:03}".encode(), [(0, 0, size)]) for n, size in enumerate(sizes)]
+    ranges = bulk_postings._split(terms, parts)
+    assert [term for part in ranges for term in part] == terms
+    assert len(ranges) <= max(parts, 1) and all(ranges[1:])
 
 
 def failing_document(row):
