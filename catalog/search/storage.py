@@ -149,3 +149,18 @@ def update_documents(
             writer.delete_by_term("pid", str(product_id))
         for doc in upserts:
             writer.update_document(**document_fields(doc))
+
+
+def segment_tables(path: Path) -> dict[str, bytes]:
+    """Return the tables of the index's one segment, by name less the segment's random id.
+
+    Two builds of the same documents must hold the same tables byte for byte, whichever
+    way they were written; the container file around them may order them differently.
+    """
+    ix = whoosh_index.open_dir(str(path))
+    (segment,) = ix._segments()  # private (whoosh-reloaded 2.7.5, pinned)
+    files = segment.open_compound_file(ix.storage)
+    try:
+        return {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
+    finally:
+        files.close()

@@ -6,12 +6,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from whoosh import index as whoosh_index
 
 from catalog.cli import catalog_cli
 from catalog.search import bulk, bulk_postings, indexer, storage
 from catalog.search.documents import document_from_row, document_rows, documents
-from catalog.search.schema import Codec, document_fields
 from catalog.search.searcher import SearchIndex
 from tests.catalog.test_search import make_catalogue
 
@@ -93,15 +91,6 @@ def test_the_rebuild_makes_the_index_whooshs_writer_makes(
     assert search_results(built) == search_results(reference)
 
 
-def segment_tables(index_dir: Path) -> dict[str, bytes]:
-    """Return the bytes of every table in the index's one segment, by its name's extension."""
-    ix = whoosh_index.open_dir(str(index_dir))
-    (segment,) = ix._segments()
-    files = segment.open_compound_file(ix.storage)
-    # The names hold the segment's random id: keep what follows it.
-    return {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
-
-
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_long_posting_lists_are_written_byte_for_byte_as_whooshs_writer_writes_them(
     session, catalogue, tmp_path, monkeypatch, workers
@@ -113,16 +102,14 @@ def test_long_posting_lists_are_written_byte_for_byte_as_whooshs_writer_writes_t
     many = [(copy * 1000 + row[0], *row[1:]) for copy in range(40) for row in rows]
     reference, built = tmp_path / "reference", tmp_path / "built"
     storage.create_index(reference)
-    writer = whoosh_index.open_dir(str(reference)).writer(codec=Codec())
-    for row in many:
-        writer.add_document(**document_fields(document_from_row(row)))
-    writer.commit()
+    # Whoosh's own writer, posting by posting, as the follower writes documents.
+    storage.update_documents(reference, [document_from_row(row) for row in many], [])
     storage.create_index(built)
     assert bulk.write_rows(built, many, workers=workers) == len(many)
-    expected = segment_tables(reference)
+    expected = storage.segment_tables(reference)
     assert sorted(expected) == ["_stored.col", "pst", "record.col", "trm"]
-    assert len(expected["pst"]) > 100_000  # blocks written, not only inlined postings
-    assert segment_tables(built) == expected
+    assert len(expected["pst"]) > 100_000  # postings in blocks, not only inlined
+    assert storage.segment_tables(built) == expected
 
 
 @given(
