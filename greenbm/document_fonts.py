@@ -8,7 +8,6 @@ A character outside them (a rare one in a company name) still prints: the CSS fa
 name the full system face next, and Pango takes each character from the first face that has it.
 """
 
-import logging
 import os
 import shutil
 import subprocess
@@ -17,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
-
-log = logging.getLogger(__name__)
 
 # Under the static folder, the only place the document fetcher reads from; not in git (the
 # faces are cut from whatever Noto CJK the machine has, by `make install`).
