@@ -6,14 +6,10 @@ the first download that finds no current file. Downloads then send the stored fi
 """
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
@@ -28,6 +24,7 @@ from certification.certificates.files import (
 )
 from certification.certificates.signing import CERT_FILE, IDENTITY_DIR, sign_pdf
 from certification.models import Certificate, CertificateDocument, CertificateSource
+from greenbm.document_store import content_key, file_version, write_durably
 from greenbm.errors import NotFound
 from greenbm.models_base import utcnow
 from greenbm.paths import TEMPLATES_DIR
@@ -51,21 +48,6 @@ def document_folder(config: Mapping) -> Path:
     return Path(config["EVIDENCE_DIR"]) / DOCUMENT_FOLDER
 
 
-@lru_cache(maxsize=16)
-def _digest_of(path: str, mtime_ns: int, size: int) -> str:
-    # Keyed on the file's mtime and size: read and hashed once per version, not per download.
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _file_version(path: Path) -> str:
-    """Return the sha256 of a file read once per version; "" if it does not exist (yet)."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return ""
-    return _digest_of(str(path), stat.st_mtime_ns, stat.st_size)
-
-
 def _signer_cert_path(config: Mapping) -> Path:
     configured = config.get("SIGNING_CERT_PATH")
     return Path(configured or Path(config["INSTANCE_DIR"]) / IDENTITY_DIR / CERT_FILE)
@@ -73,18 +55,14 @@ def _signer_cert_path(config: Mapping) -> Path:
 
 def printed_key(context: dict, verify_url: str, config: Mapping) -> str:
     """Hash everything the file shows: what it prints, the URL, the template, the signer."""
-    material = json.dumps(
+    return content_key(
         {
             "context": context,
             "verify_url": verify_url,
-            "template": _file_version(TEMPLATES_DIR / pdf.TEMPLATE_NAME),
-            "signer": _file_version(_signer_cert_path(config)),
-        },
-        sort_keys=True,
-        default=str,  # dates
-        ensure_ascii=False,
+            "template": file_version(TEMPLATES_DIR / pdf.TEMPLATE_NAME),
+            "signer": file_version(_signer_cert_path(config)),
+        }
     )
-    return hashlib.sha256(material.encode()).hexdigest()
 
 
 def find_document(
@@ -118,22 +96,6 @@ def current_file(
     return StoredDocument(
         document_folder(config) / document.stored_name, document.sha256, document.size
     )
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    # A temporary name of its own per writer (two may make the same file at once), synced
-    # before the rename: the row that names the file may commit right after.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the PDF is public anyway
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _remove_after_commit(path: Path, *, session: Session) -> None:
@@ -193,7 +155,7 @@ def make_document(
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9-]", "_", certificate.number)
     path = folder / f"{stem}-{key[:KEY_LENGTH]}.pdf"
-    _write_durably(path, signed)
+    write_durably(path, signed)
     digest = hashlib.sha256(signed).hexdigest()
     values = {
         "certificate_id": certificate.id,
