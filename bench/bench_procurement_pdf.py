@@ -5,7 +5,9 @@ and services: an agency with an officer, manufacturers with published products i
 category (a few certificates suspended after their lines were added, so that those lines are
 flagged), and a project list of 190 catalogue lines and 10 materials that are not in the
 catalogue. Each run does what `GET /procurement/lists/<id>/export.pdf` does: the list report
-(queries and rules), the PDF context, and WeasyPrint.
+(queries and rules), the PDF context, and WeasyPrint, as on a list's first download. Then it
+times later downloads of the unchanged list: the report and the file stored by the first one
+(procurement/list_documents.py).
 
     .venv/bin/python bench/bench_procurement_pdf.py [-n 7] [--out bench/results/procurement_pdf.txt]
 """
@@ -36,6 +38,7 @@ from greenbm import create_app
 from greenbm.migrate import upgrade
 from greenbm.paths import STATIC_DIR
 from procurement.line_services import MaterialInput, add_material_line, add_product_line
+from procurement.list_documents import list_pdf
 from procurement.models import ListLine
 from procurement.pdf import pdf_context, render_list_pdf
 from procurement.report import list_report
@@ -240,6 +243,21 @@ def main() -> None:
                     reports.append(report_s)
                     renders.append(render_s)
                     totals.append(report_s + render_s)
+            # What a download of the unchanged list costs once its file is stored.
+            stored = []
+            for run in range(args.warmup + args.runs):
+                session.expire_all()
+                start = time.perf_counter()
+                report = list_report(session=session, actor=officer, list_id=list_id)
+                kept = list_pdf(
+                    pdf_context(report),
+                    list_id=list_id,
+                    config=app.config,
+                    static_dir=str(STATIC_DIR),
+                )
+                if run >= args.warmup:  # the warm-up renders and stores the file
+                    stored.append(time.perf_counter() - start)
+            assert kept == data
         app.extensions["db_engine"].dispose()
 
     if args.pdf:
@@ -257,6 +275,7 @@ def main() -> None:
         f"  report (queries + rules + context)  {_median(reports)}",
         f"  render (WeasyPrint)                 {_median(renders)}",
         f"  total                               {_median(totals)}",
+        f"  unchanged list, stored file         {_median(stored)}",
         f"machine: {platform.machine()}, nproc {affinity} (cpu_count {os.cpu_count()}), "
         f"{platform.system()} {platform.release()}, "
         f"load average {load1:.2f} {load5:.2f} {load15:.2f}",

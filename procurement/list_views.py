@@ -30,7 +30,8 @@ from procurement.line_services import (
     certificate_state,
     remove_line,
 )
-from procurement.pdf import pdf_context, render_list_pdf
+from procurement.list_documents import list_pdf
+from procurement.pdf import pdf_context
 from procurement.report import list_report
 from procurement.services import agency_lists, get_list
 from procurement.views import officer_only, or_404
@@ -201,7 +202,12 @@ def export(list_id: int, fmt: str):
         abort(404)
     report = or_404(list_report, list_id=list_id)
     if fmt == "pdf":
-        data = render_list_pdf(pdf_context(report), static_dir=current_app.static_folder)
+        data = list_pdf(
+            pdf_context(report),
+            list_id=report.item.id,
+            config=current_app.config,
+            static_dir=current_app.static_folder,
+        )
     elif fmt == "xlsx":
         data = exports.list_xlsx(report)
     else:

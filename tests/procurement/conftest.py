@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from accounts.models import OrganisationKind, User
 from catalog.models import GwpProvenance, Product, ProductStatus
-from catalog.services import publish_product
+from catalog.services import publish_product, set_certification_summary
 from certification.models import Certificate
 from procurement.models import ProcurementList, Project
 from procurement.services import ProjectInput, create_list, create_project
@@ -91,6 +91,19 @@ class CertifiedCement:
     product: Product
     certificate: Certificate
     reviewer: User
+
+
+def lapse_certificate(session: Session, product: Product, status: str) -> None:
+    """Record that a catalogue product's certificate became suspended, revoked or expired."""
+    set_certification_summary(
+        product.id,
+        number=product.cert_number,
+        stars=2,
+        status=status,
+        valid_until=product.cert_valid_until,
+        session=session,
+    )
+    session.commit()
 
 
 def certified_cement(session: Session, body, reviewer, **product) -> CertifiedCement:

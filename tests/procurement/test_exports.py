@@ -9,12 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from catalog.services import set_certification_summary
 from procurement.exports import COLUMNS
 from procurement.line_services import MaterialInput, add_material_line, add_product_line
 from procurement.services import ProjectInput, create_list, create_project
 from tests import factories
-from tests.procurement.conftest import catalogue_product, make_project_list
+from tests.procurement.conftest import catalogue_product, lapse_certificate, make_project_list
 from tests.spreadsheet_check import csv_rows, live_csv_formulas, live_xlsx_formulas
 
 HOSTILE = '<img src="file:///etc/passwd">'
@@ -48,15 +47,7 @@ def exported(client, login, session, officer, maker):
             lime.id, f"生石灰 {HOSTILE}", "开阳县某石灰厂", Decimal("5"), Decimal("700")
         ),
     )
-    set_certification_summary(
-        glass.id,
-        number=glass.cert_number,
-        stars=2,
-        status="suspended",
-        valid_until=glass.cert_valid_until,
-        session=session,
-    )
-    session.commit()
+    lapse_certificate(session, glass, "suspended")
     login(officer)
     expected = [
         [

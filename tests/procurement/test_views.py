@@ -9,7 +9,7 @@ from procurement.line_services import add_product_line
 from procurement.models import ListLine, ProcurementList, Project
 from tests import factories
 from tests.conftest import csrf_token
-from tests.procurement.conftest import catalogue_product, make_project_list
+from tests.procurement.conftest import catalogue_product, lapse_certificate, make_project_list
 
 PROJECT_FORM = {
     "name": "贵阳市第一中学新校区",
@@ -244,18 +244,8 @@ def test_other_roles_get_404_and_visitors_sign_in(client, login, session, office
 
 
 def test_lapsed_line_is_flagged_on_the_page(client, login, session, officer, maker):
-    from catalog.services import set_certification_summary
-
     _project, item, _line, product = _agency_world(session, officer, maker)
-    set_certification_summary(
-        product.id,
-        number=product.cert_number,
-        stars=2,
-        status="revoked",
-        valid_until=product.cert_valid_until,
-        session=session,
-    )
-    session.commit()
+    lapse_certificate(session, product, "revoked")
     login(officer)
     page = text(client.get(f"/procurement/lists/{item.id}"))
     assert 'data-testid="verdict">Not compliant<' in page
