@@ -29,7 +29,7 @@ def content_key(material: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write_durably(path: Path, data: bytes) -> None:
+def write_durably(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Write a file under a temporary name of its own, synced, then renamed into place."""
     # A name per writer: two may make the same file at once. Synced before the rename: a row
     # that names the file may commit right after.
@@ -39,7 +39,7 @@ def write_durably(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; readers run as the same service
+        os.chmod(tmp, mode)  # mkstemp makes it private (0o600); a public document may say so
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

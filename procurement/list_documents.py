@@ -47,7 +47,7 @@ def list_pdf(context: dict, *, list_id: int, config: Mapping, static_dir: str) -
     data = render_list_pdf(context, static_dir=static_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_durably(path, data)
+        write_durably(path, data)  # private to this host's service (0o600): one agency's list
     except OSError:
         return data  # a full or read-only disk costs the next download a render, no more
     # The files of what the list printed before are never served again.

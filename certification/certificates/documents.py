@@ -155,7 +155,7 @@ def make_document(
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9-]", "_", certificate.number)
     path = folder / f"{stem}-{key[:KEY_LENGTH]}.pdf"
-    write_durably(path, signed)
+    write_durably(path, signed, mode=0o644)  # a public document, like the verification page
     digest = hashlib.sha256(signed).hexdigest()
     values = {
         "certificate_id": certificate.id,

@@ -3,6 +3,7 @@
 import hashlib
 import re
 import shutil
+import stat
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -90,6 +91,7 @@ def test_an_issued_certificate_gets_its_document_stored_with_the_evidence(
     assert_current(app, session, certificate)
     [stored] = (document_folder(app.config)).glob("*.pdf")
     assert stored.parent.parent == document_folder(app.config).parent  # EVIDENCE_DIR
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o644  # public, like the verification page
     assert "1 made" not in documents(app).output  # made once
     assert renders == [certificate.number]
 

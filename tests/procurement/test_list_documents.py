@@ -2,6 +2,7 @@
 
 import io
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,8 @@ def test_an_unchanged_list_is_rendered_once_and_served_from_the_stored_file(
     assert len(renders) == 1
     assert first.get_data() == second.get_data()
     assert [p.read_bytes() for p in _stored(app, item.id)] == [first.get_data()]
+    # One agency's list: not readable by other accounts on the host.
+    assert [stat.S_IMODE(p.stat().st_mode) for p in _stored(app, item.id)] == [0o600]
 
 
 def test_a_certificate_change_makes_a_new_file_that_replaces_the_old(
