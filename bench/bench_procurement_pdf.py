@@ -10,6 +10,8 @@ times later downloads of the unchanged list: the report and the file stored by t
 (procurement/list_documents.py).
 
     .venv/bin/python bench/bench_procurement_pdf.py [-n 7] [--out bench/results/procurement_pdf.txt]
+
+The figures are printed and appended to the --out file.
 """
 
 import argparse
@@ -284,8 +286,12 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if args.out:
+        # Appended: the file keeps earlier runs and the notes written between them.
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        command = " ".join(["bench/bench_procurement_pdf.py", *sys.argv[1:]])
+        with args.out.open("a", encoding="utf-8") as out:
+            out.write(f"\nRun {stamp}: .venv/bin/python {command}\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
