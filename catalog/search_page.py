@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import urlencode
 
 from flask import g, url_for
@@ -96,18 +97,12 @@ class SearchState:
         if self.include_uncertified:
             params["uncertified"] = "1"
         if self.compare:
-            params["compare"] = ",".join(map(str, self.compare))
+            params["compare"] = _compare_value(self.compare)
         return params
 
     def url(self, **changes) -> str:
         """Return the search page's URL for this state with some fields changed."""
-        params = replace(self, **changes).params()
-        pairs = [
-            (name, value)
-            for name, values in params.items()
-            for value in (values if isinstance(values, list) else [values])
-        ]
-        return _index_path() + ("?" + urlencode(pairs, safe=_QUERY_SAFE) if pairs else "")
+        return _with_query(_pairs(replace(self, **changes).params()))
 
     def toggle_url(self, facet: str, value: str) -> str:
         """Return the URL that adds or removes a facet value, back on the first page."""
@@ -131,7 +126,32 @@ class SearchState:
         ids = tuple(i for i in self.compare if i != product_id)
         if product_id not in self.compare:
             ids = (*ids, product_id)
-        return self.url(compare=ids)
+        # Every result row has this link: only the comparison differs from row to row, and it
+        # is the last parameter, so the rest of the query string is encoded once per page.
+        tail = urlencode([("compare", _compare_value(ids))], safe=_QUERY_SAFE) if ids else ""
+        query = "&".join(part for part in (self._query_but_compare, tail) if part)
+        return _index_path() + ("?" + query if query else "")
+
+    @cached_property
+    def _query_but_compare(self) -> str:
+        pairs = [pair for pair in _pairs(self.params()) if pair[0] != "compare"]
+        return urlencode(pairs, safe=_QUERY_SAFE)
+
+
+def _compare_value(ids: tuple[int, ...]) -> str:
+    return ",".join(map(str, ids))
+
+
+def _pairs(params: dict) -> list[tuple[str, object]]:
+    return [
+        (name, value)
+        for name, values in params.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+
+
+def _with_query(pairs: list[tuple[str, object]]) -> str:
+    return _index_path() + ("?" + urlencode(pairs, safe=_QUERY_SAFE) if pairs else "")
 
 
 def parse_state(args: MultiDict, categories: set[str]) -> SearchState:

@@ -42,8 +42,13 @@ def current_language() -> str:
 
 def localized(obj, field: str = "name") -> str:
     """Return obj.<field>_en in English (falling back to Chinese), else obj.<field>_zh."""
+    return localized_in(current_language(), obj, field)
+
+
+def localized_in(language: str, obj, field: str = "name") -> str:
+    """Return the record's field in the language ("en" or "zh"): English falls back to Chinese."""
     zh = getattr(obj, f"{field}_zh", None) or ""
-    if current_language() == "en":
+    if language == "en":
         return getattr(obj, f"{field}_en", None) or zh
     return zh
 
@@ -57,7 +62,7 @@ def wait_text(seconds: int) -> str:
 
 
 def template_translations() -> dict:
-    """Return gettext and ngettext for one template render, bound to the current translations.
+    """Return gettext, ngettext and localized for one render, bound to the current language.
 
     Flask-Babel's own template callables look up the request's domain, locale and translation
     cache again for every string: a search page has a few hundred strings, and those look-ups
@@ -78,8 +83,20 @@ def template_translations() -> dict:
         text = translations.ungettext(singular, plural, num)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
+    # A page names some seventy records (categories, makers, variants): their language too is
+    # resolved once per render, not through Flask-Babel's look-ups for each one.
+    language = current_language()
+
+    def localized_once(obj, field: str = "name") -> str:
+        return localized_in(language, obj, field)
+
     # `_` too: Jinja's own alias would resolve `gettext` and call it again on every string.
-    return {"gettext": gettext, "_": gettext, "ngettext": template_ngettext}
+    return {
+        "gettext": gettext,
+        "_": gettext,
+        "ngettext": template_ngettext,
+        "localized": localized_once,
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -58,3 +58,37 @@ def test_template_strings_in_the_readers_language(app, source, english, chinese)
         assert chinese in render_template_string(source)
         with force_locale("en"):  # a render inside force_locale speaks that language
             assert render_template_string(source) == english
+
+
+class _Named:
+    def __init__(self, zh, en, **more):
+        self.name_zh, self.name_en = zh, en
+        self.__dict__.update(more)
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "english", "chinese"),
+    [
+        (_Named("水泥", "Cement"), "name", "Cement", "水泥"),
+        (_Named("砌块", None), "name", "砌块", "砌块"),  # no English name: the Chinese one
+        (_Named("", ""), "name", "", ""),
+        (_Named("x", "y", variant_name_zh="品种", variant_name_en="Grade"), "variant_name",
+         "Grade", "品种"),
+    ],
+)  # fmt: skip
+def test_records_named_in_the_readers_language_once_per_render(
+    app, monkeypatch, record, field, english, chinese
+):
+    calls = []
+    original = greenbm.i18n.current_language
+    monkeypatch.setattr(greenbm.i18n, "current_language", lambda: calls.append(1) or original())
+    source = "{% for _ in range(20) %}{{ localized(r, f) }}|{% endfor %}"
+    for headers, expected in (({"Accept-Language": "en"}, english), ({}, chinese)):
+        with app.test_request_context(headers=headers):
+            calls.clear()
+            # The template's helper and the Python one agree, record by record.
+            assert greenbm.i18n.localized(record, field) == expected
+            assert render_template_string(source, r=record, f=field) == f"{expected}|" * 20
+            assert len(calls) <= 2  # the Python call, then once for the whole render
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}), force_locale("en"):
+        assert render_template_string(source, r=record, f=field) == f"{english}|" * 20
