@@ -15,19 +15,27 @@ from catalog.exports import EXPORT_LIMIT
 from catalog.finder import find_products
 from catalog.product_page import ProductPage, product_page, public_epd
 from catalog.recorded import recorded_from
-from catalog.search import STATUSES
+from catalog.search import STATUSES, index_state
 from catalog.search_page import STARS, parse_state
 from catalog.spread_charts import benchmark_chart
 from catalog.units import format_unit
 from greenbm.db import get_session
 from greenbm.errors import NotFound
 from greenbm.forms_util import Page
+from greenbm.kept_pages import kept_page, not_kept
 
 
 @bp.get("")
 def index():
     """Search published products with facets, sorting and pagination."""
     db = get_session()
+    index = index_state()
+    if index is None:  # searched in SQL instead: not a page to keep
+        return _index(db)
+    return kept_page(("catalog.index", index), lambda: _index(db), session=db)
+
+
+def _index(db):
     categories = list_categories(session=db)
     state = parse_state(request.args, {c.code for c in categories})
     gwp_unit = gwp_sort_unit(state.facets.get("category", ()), session=db)
@@ -35,6 +43,8 @@ def index():
         state = replace(state, sort="relevance")  # the page says why (gwp_unit is None)
     per_page = current_app.config["PAGE_SIZE"]
     found = find_products(state.query(per_page), session=db)
+    if found.reduced:
+        not_kept()
     state = replace(state, page=found.page)
     statuses = found.result.facets.get("status", {})
     hidden = 0 if state.include_uncertified else sum(statuses.values()) - statuses.get("valid", 0)
@@ -92,6 +102,10 @@ def _chart(page: ProductPage):
 def product(product_id: int):
     """Show everything about a published product, with its GWP against its category."""
     db = get_session()
+    return kept_page("catalog.product", lambda: _product(product_id, db), session=db)
+
+
+def _product(product_id: int, db):
     try:
         page = product_page(product_id, session=db)
     except NotFound:

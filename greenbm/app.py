@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from greenbm import db, i18n, security, urls
+from greenbm import db, i18n, kept_pages, security, urls
 from greenbm.api import problem, problem_for
 from greenbm.config import load_config
 from greenbm.extensions import babel, csrf, limiter, login_manager, retry_after
@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     i18n.init_app(app)
     csrf.init_app(app)
+    # After Flask-WTF: its context processor names csrf_token too, and the later one wins.
+    kept_pages.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
     _init_login(app)

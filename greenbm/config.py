@@ -74,6 +74,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": 20,
+        # Search pages, and product pages, each process keeps for anonymous readers
+        # (greenbm/kept_pages.py); 0 builds every page afresh.
+        "KEPT_PAGES": int(os.environ.get("KEPT_PAGES", "256")),
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "0") == "1",
         # Reverse proxies in front of the app (e.g. 1 for nginx): their X-Forwarded-For and
         # X-Forwarded-Proto are trusted, so rate limits count clients, not the proxy.

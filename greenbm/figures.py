@@ -48,6 +48,7 @@ NOT_FIGURES = frozenset(
 CACHE_SIZE = 16
 _WROTE = "figures_wrote"  # connection.info: the transaction that wrote figures' rows
 _MIGRATING = "figures_migrating"  # connection.info: Alembic runs; it bumps once at the end
+_READ = "figures_read"  # session.info: (transaction, the counter value read in it)
 _READ_ONLY = re.compile(
     r"\s*(SELECT|PRAGMA|SHOW|SET|BEGIN|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|EXPLAIN|VACUUM|ANALYZE)\b",
     re.IGNORECASE,
@@ -160,7 +161,15 @@ def migrating(conn: Connection) -> Iterator[None]:
 
 def figures_version(*, session: Session) -> int | None:
     """Return the change counter as this session sees it (None: no counter row, keep nothing)."""
-    return session.exec(select(FiguresVersion.value).where(FiguresVersion.id == 1)).first()
+    # Read once per transaction: a page keeps its own figures and those of its parts under it.
+    # A value read earlier in the transaction is never newer than what is read after it.
+    transaction = session.get_transaction()
+    read = session.info.get(_READ)
+    if transaction is not None and read is not None and read[0] is transaction:
+        return read[1]
+    value = session.exec(select(FiguresVersion.value).where(FiguresVersion.id == 1)).first()
+    session.info[_READ] = (session.get_transaction(), value)
+    return value
 
 
 def _wrote_uncommitted(*, session: Session) -> bool:

@@ -139,3 +139,19 @@ def test_no_kept_figure_reads_an_excluded_table(app, client, path):
         for name in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)', statement, re.IGNORECASE)
     }
     assert read and not (read & (NOT_FIGURES - {FiguresVersion.__tablename__}))
+
+
+def test_the_counter_is_read_once_per_transaction_and_again_in_the_next(app, session, maker):
+    # A page and its parts (peer groups, the kept page itself) share one read of the counter.
+    start = version(app)
+    with counting_statements(app) as statements:
+        assert figures_version(session=session) == start
+        assert figures_version(session=session) == start
+    assert len(statements) == 1
+    session.commit()
+    with Session(app.extensions["db_engine"]) as other:  # another writer commits meanwhile
+        other.get(Organisation, maker.id).address = "moved"
+        other.commit()
+    with counting_statements(app) as statements:
+        assert figures_version(session=session) == start + 1
+    assert len(statements) == 1

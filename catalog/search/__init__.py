@@ -12,7 +12,7 @@ from catalog.search.analysis import init_search
 from catalog.search.documents import count_indexable
 from catalog.search.indexer import follow, follow_round, queue_for_index, rebuild_index
 from catalog.search.query import FACETS, SORTS, STATUSES, Query, SearchResult
-from catalog.search.readers import close_search_indexes, search
+from catalog.search.readers import close_search_indexes, index_state, search
 
 __all__ = [
     "FACETS",
@@ -24,6 +24,7 @@ __all__ = [
     "count_indexable",
     "follow",
     "follow_round",
+    "index_state",
     "init_search",
     "queue_for_index",
     "rebuild_index",

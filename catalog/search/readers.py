@@ -42,6 +42,17 @@ def close_search_indexes(app: Flask) -> None:
             index.close()
 
 
+def index_state() -> tuple[str, int] | None:
+    """Return the state of the index searches read now, or None if it is unavailable."""
+    index = search_index()
+    if index is None:
+        return None
+    try:
+        return index.state()
+    except IndexUnavailable:
+        return None
+
+
 def search(query: Query, *, session: Session) -> tuple[SearchResult, bool]:
     """Return the search result from the index, else from SQL; and whether SQL answered."""
     arguments = {

@@ -100,6 +100,12 @@ class SearchIndex:
         live = {s.segment_id() for s in self._searcher.reader().segments()}
         self._segments = {key: value for key, value in self._segments.items() if key in live}
 
+    def state(self) -> tuple[str, int]:
+        """Return what names the index's content now: its generation and Whoosh's own."""
+        with self._lock:
+            self._refresh()
+            return self._generation.name, self._searcher.reader().generation()
+
     def doc_count(self) -> int:
         """Return the number of products in the index."""
         with self._lock:
