@@ -49,6 +49,9 @@ def worker(root: str, database_url: str, ids: list[int]) -> dict:
             "SEARCH_INDEX_DIR": str(out / "index"),
             "EVIDENCE_DIR": str(out / "evidence"),
             "SECRET_KEY": "bench",
+            # The page as built: a kept page (greenbm/kept_pages.py) would answer the warm-up's
+            # ids again from memory. bench/bench_kept_pages.py times kept pages.
+            "KEPT_PAGES": 0,
         }
     )
     client = app.test_client()

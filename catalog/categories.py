@@ -3,12 +3,17 @@
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from catalog.models import Category, CategoryIndicator, CategoryVariant
 from catalog.rules import CategorySpec, IndicatorSpec
 from greenbm.errors import NotFound
+from greenbm.figures import figure_store, kept
+
+# Every category's entry stays kept (40-odd categories, a few indicators each).
+KEPT_CATEGORIES = 128
 
 
 def list_categories(*, session: Session) -> list[Category]:
@@ -60,6 +65,34 @@ def category_indicators(*, session: Session, category_id: int) -> list[CategoryI
     """Return a category's indicators in display order."""
     query = select(CategoryIndicator).where(CategoryIndicator.category_id == category_id)
     return list(session.exec(query.order_by(CategoryIndicator.position)).all())
+
+
+@dataclass(frozen=True)
+class IndicatorName:
+    """An indicator as a page names it: code, group, Chinese and English names, unit."""
+
+    code: str
+    group: str
+    name_zh: str
+    name_en: str
+    unit: str
+
+
+def shown_indicators(*, session: Session, category_id: int) -> tuple[IndicatorName, ...]:
+    """Return a category's indicators as pages name them, in display order.
+
+    Kept per process under the change counter (greenbm/figures.py): every product page names
+    its category's, and any change to them is a write that bumps the counter.
+    """
+
+    def load() -> tuple[IndicatorName, ...]:
+        return tuple(
+            IndicatorName(i.code, i.group, i.name_zh, i.name_en, i.unit)
+            for i in category_indicators(session=session, category_id=category_id)
+        )
+
+    store = figure_store("kept_indicators", KEPT_CATEGORIES)
+    return kept(("category indicators", category_id), load, session=session, store=store)
 
 
 def category_variants(*, session: Session, category_id: int) -> list[CategoryVariant]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from catalog.categories import category_indicators, gwp_reference
+from catalog.categories import gwp_reference, shown_indicators
 from catalog.epd import ProductEpd, product_epd
 from catalog.finder import ProductRow, load_rows, row_select
 from catalog.models import EvidenceFile, EvidenceKind, Plant, Product
@@ -136,7 +136,7 @@ def indicator_lines(
     product = row.product
     gwp_unit = f"kgCO2e/{product.declared_unit}"
     lines = [line("gwp", ("", ""), "environment", product.gwp_a1a3, gwp_unit)]
-    for ind in category_indicators(session=session, category_id=row.category.id):
+    for ind in shown_indicators(session=session, category_id=row.category.id):
         value = values.get(ind.code)
         lines.append(
             line(

@@ -6,8 +6,7 @@ from catalog.models import Product
 from catalog.signals import gwp_thresholds_requested, product_assessment_requested
 from certification.criteria.assessment import declared_values
 from certification.criteria.rules import AssessmentError, assess
-from certification.criteria.store import active_criteria
-from greenbm.errors import NotFound
+from certification.criteria.store import shown_criteria
 
 
 @product_assessment_requested.connect
@@ -24,10 +23,10 @@ def product_assessment(
     Prerequisites are taken as met: this shows where the data stands, not a certificate.
     `declared` spares a page that has read the values already a second read.
     """
-    try:
-        version, criteria = active_criteria(product.category_id, session=session)
-    except NotFound:
+    shown = shown_criteria(product.category_id, session=session)
+    if shown is None:
         return None
+    version, criteria = shown
     codes = {ind.code for ind in criteria.indicators}
     if declared is None:
         declared = declared_values(product, session=session)
@@ -46,7 +45,7 @@ def product_assessment(
         return None
     return {
         "stars": assessment.stars,
-        "criteria_version": version.version,
+        "criteria_version": version,
         "indicators": {
             r.code: {"level": r.level, "thresholds": list(r.thresholds), "unit": r.unit}
             for r in assessment.indicators
@@ -60,16 +59,19 @@ def gwp_thresholds(
     _sender, *, session: Session, category_id: int, variant: str | None, unit: str, **_extra
 ) -> dict | None:
     """Return the GWP indicator's star thresholds in force for a variant and declared unit."""
+    shown = shown_criteria(category_id, session=session)
+    if shown is None:
+        return None  # no criteria
+    version, criteria = shown
     try:
-        version, criteria = active_criteria(category_id, session=session)
         indicator = criteria.indicator("gwp")
         thresholds = indicator.thresholds_for(variant)
-    except (NotFound, KeyError, ValueError):
-        return None  # no criteria, no GWP indicator, or no thresholds for this variant
+    except (KeyError, ValueError):
+        return None  # no GWP indicator, or no thresholds for this variant
     if not indicator.applies_to(unit):
         return None
     return {
-        "criteria_version": version.version,
+        "criteria_version": version,
         "direction": indicator.direction,
         "thresholds": list(thresholds),
         "unit": indicator.unit,

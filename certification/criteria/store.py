@@ -16,6 +16,7 @@ from certification.criteria.parsing import (
 from certification.models import CriteriaVersion
 from greenbm.audit import AuditAction, record_audit
 from greenbm.errors import NotFound
+from greenbm.figures import figure_store, kept
 from greenbm.models_base import utcnow
 
 
@@ -113,6 +114,10 @@ def load_shipped_criteria(*, session: Session) -> int:
     return len(loaded)
 
 
+# Every category's entry stays kept (40-odd categories; a Criteria is a few kB).
+KEPT_CATEGORIES = 128
+
+
 def active_criteria(category_id: int, *, session: Session) -> tuple[CriteriaVersion, Criteria]:
     """Return the active criteria version of a category, or raise NotFound."""
     row = session.exec(
@@ -123,6 +128,24 @@ def active_criteria(category_id: int, *, session: Session) -> tuple[CriteriaVers
     if row is None:
         raise NotFound()
     return row, criteria_from_dict(json.loads(row.content))
+
+
+def shown_criteria(category_id: int, *, session: Session) -> tuple[str, Criteria] | None:
+    """Return the active criteria's version and content as pages show them, None if none.
+
+    Kept per process under the change counter (greenbm/figures.py): a product page asks for
+    its category's on every view, and activating a version is a write that bumps the counter.
+    """
+
+    def load() -> tuple[str, Criteria] | None:
+        try:
+            version, criteria = active_criteria(category_id, session=session)
+        except NotFound:
+            return None
+        return version.version, criteria
+
+    store = figure_store("kept_criteria", KEPT_CATEGORIES)
+    return kept(("active criteria", category_id), load, session=session, store=store)
 
 
 def criteria_of_version(version_id: int, *, session: Session) -> Criteria:

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from catalog.models import Category
+from catalog.services import publish_product
 from certification.models import Application, Certificate, CriteriaVersion
 from greenbm.audit import AuditEntry
 from tests import factories
@@ -240,3 +241,22 @@ def test_the_load_criteria_command_is_audited(app, session, tmp_path):
     before = _counts(session)
     again = app.test_cli_runner().invoke(args=["certification", "load-criteria", str(file)])
     assert again.exit_code == 0 and _counts(session) == before
+
+
+def test_a_public_product_page_follows_the_version_activated(app, client, session, login, admin):
+    # Pages read the active criteria kept per change (certification/criteria/store.py): an
+    # activation is a change, so the next view shows the new version and its thresholds.
+    maker = factories.make_manufacturer_user(session)
+    product = factories.make_product(session, maker)
+    publish_product(session=session, actor=maker, product_id=product.id)
+    session.commit()
+    reader = app.test_client()
+    reader.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = reader.get(f"/catalog/products/{product.id}").get_data(as_text=True)
+    assert "(version 2026.1)" in page and "735 / 662 / 588" in page
+    login(admin)
+    _upload(client, "cement", cement_2026_2().encode())
+    new = _versions(session, "cement")["2026.2"]
+    assert client.post(f"/admin/criteria/cement/versions/{new.id}/activate").status_code == 302
+    page = reader.get(f"/catalog/products/{product.id}").get_data(as_text=True)
+    assert "(version 2026.2)" in page and "735 / 650 / 588" in page
