@@ -6,9 +6,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from catalog.alternatives import Alternative, lower_carbon_alternatives
 from catalog.categories import gwp_reference, shown_indicators
 from catalog.epd import ProductEpd, product_epd
-from catalog.finder import ProductRow, load_rows, row_select
+from catalog.finder import ProductRow, row_select
 from catalog.models import EvidenceFile, EvidenceKind, Plant, Product
 from catalog.peer_groups import PeerValues, peer_values
 from catalog.services import indicator_values
@@ -16,7 +17,6 @@ from catalog.signals import product_assessment_requested
 from catalog.stats import Standing, standing
 from greenbm.errors import NotFound
 
-ALTERNATIVES = 5
 # Fewer products than this make percentiles indicative only; the page says so.
 FEW_PEERS = 5
 
@@ -60,7 +60,7 @@ class ProductPage:
     criteria_version: str | None
     epd: ProductEpd
     carbon: CarbonStanding
-    alternatives: list[ProductRow]
+    alternatives: tuple[Alternative, ...]
 
 
 def get_row(product_id: int, *, session: Session) -> ProductRow:
@@ -87,22 +87,6 @@ def carbon_standing(row: ProductRow, peers: PeerValues) -> CarbonStanding:
     values = peers.published()
     reference, source = reference_factor(row)
     return CarbonStanding(standing(values, row.product.gwp_a1a3, reference), values, source)
-
-
-def lower_carbon_alternatives(
-    row: ProductRow,
-    peers: PeerValues,
-    *,
-    session: Session,
-    today: date | None = None,
-    limit: int = ALTERNATIVES,
-) -> list[ProductRow]:
-    """Return peers with a lower GWP and a valid certificate today, lowest GWP first."""
-    # Only a product with a valid certificate is recommended: never a revoked, suspended or
-    # expired one (the live-status rule of catalog/certificate_status.py, over the kept peers).
-    product = row.product
-    ids = peers.lower_certified(product.id, product.gwp_a1a3, today or date.today(), limit)
-    return load_rows(ids, session=session)
 
 
 def public_epd(
@@ -185,5 +169,5 @@ def product_page(product_id: int, *, session: Session, today: date | None = None
         criteria_version=assessment["criteria_version"] if assessment else None,
         epd=product_epd(row.product, session=session),
         carbon=carbon_standing(row, peers),
-        alternatives=lower_carbon_alternatives(row, peers, today=today, session=session),
+        alternatives=lower_carbon_alternatives(row.product, peers, today=today, session=session),
     )

@@ -11,17 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, event, insert, text, update
 from sqlmodel import Session, select
 
+from catalog.alternatives import lower_carbon_alternatives
 from catalog.category_statistics import gwp_values
 from catalog.certificate_status import live_status_is_sql
 from catalog.finder import ProductRow, row_select
 from catalog.models import Category, GwpProvenance, PeerGroup, Product, ProductStatus
 from catalog.peer_groups import rebuild_peer_groups
-from catalog.product_page import (
-    carbon_standing,
-    lower_carbon_alternatives,
-    product_peers,
-    reference_factor,
-)
+from catalog.product_page import carbon_standing, product_peers, reference_factor
 from catalog.services import (
     product_input,
     publish_product,
@@ -88,7 +84,7 @@ def assert_kept_equals_live(session, today: date = TODAY) -> None:
         live = live_values(session, row.category, row.product.variant, row.product.declared_unit)
         expected = standing(live, row.product.gwp_a1a3, reference_factor(row)[0])
         assert carbon_standing(row, peers).standing == expected
-        alternatives = lower_carbon_alternatives(row, peers, session=session, today=today)
+        alternatives = lower_carbon_alternatives(row.product, peers, session=session, today=today)
         assert [r.product.id for r in alternatives] == live_alternatives(session, row, today)
 
 

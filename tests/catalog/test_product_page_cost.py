@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from catalog.models import GwpProvenance, Product, ProductStatus
 from catalog.services import publish_product, set_certification_summary
@@ -12,16 +13,16 @@ from tests.statements import counting_rows, counting_statements
 LATER = date.today() + timedelta(days=900)
 # The page as it is built (KEPT_PAGES=0 below: a kept page reads only the change counter).
 # Its statements: the change counter (the process keeps, under it, the peer group of the
-# product's category, variant and unit, the category's active criteria and its indicators'
-# names); the product's row with its plant; its indicator values; the public EPD files; the
-# alternatives' rows. The first view after a change reads again the kept peer group, criteria
-# and indicators.
-BUDGET = 5
-AFTER_A_CHANGE = 3
-# Rows read: the counter, the product, its four indicator values, no EPD file, five
-# alternatives (after a change also the peer group, the criteria and four indicators).
-ROWS_BUDGET = 1 + 1 + 4 + 0 + 5
-ROWS_AFTER_A_CHANGE = 1 + 1 + 4
+# product's category, variant and unit, the category's active criteria, its indicators' names
+# and the rows of the lower-carbon alternatives); the product's row with its plant; its
+# indicator values; the public EPD files. The first view after a change reads again the kept
+# peer group, criteria, indicators and alternatives.
+BUDGET = 4
+AFTER_A_CHANGE = 4
+# Rows read: the counter, the product, its four indicator values, no EPD file (after a change
+# also the peer group, the criteria, four indicators and five alternatives).
+ROWS_BUDGET = 1 + 1 + 4 + 0
+ROWS_AFTER_A_CHANGE = 1 + 1 + 4 + 5
 
 
 def add_peers(session, maker, plant, category, count: int, start: int) -> None:
@@ -93,3 +94,47 @@ def test_the_product_page_costs_the_same_with_ten_times_the_peers(app, client, w
     assert sum(first_rows) == ROWS_BUDGET + ROWS_AFTER_A_CHANGE, first_rows
     assert any("FROM peergroup" in statement for statement in first)
     assert not any("FROM peergroup" in statement for statement in many)
+
+
+def alternatives_read(statements: list[str]) -> list[str]:
+    """Return the statements that read the alternatives' rows (products by a list of ids)."""
+    return [s for s in statements if "FROM product" in s and "product.id IN" in s]
+
+
+@pytest.mark.config(KEPT_PAGES=0)
+def test_products_of_one_group_share_one_read_of_their_alternatives(app, client, session, world):
+    product_id, _grow = world
+    # A peer above the five lowest certified ones: the same five are its alternatives.
+    peer = session.exec(select(Product).where(Product.name_zh == "同类水泥 19")).one()
+    first, _rows, page = measure(app, client, product_id)
+    second, _rows, peer_page = measure(app, client, peer.id)
+
+    assert len(alternatives_read(first)) == 1, "\n".join(first)
+    assert alternatives_read(second) == [] and len(second) == BUDGET, "\n".join(second)
+    for n in (0, 2, 4, 6, 8):
+        assert f"同类水泥 {n}</a>" in page and f"同类水泥 {n}</a>" in peer_page
+
+
+@pytest.mark.config(KEPT_PAGES=0)
+def test_a_changed_alternative_shows_at_once(app, client, session, world):
+    product_id, _grow = world
+    lowest = session.exec(select(Product).where(Product.name_zh == "同类水泥 0")).one()
+    _statements, _rows, before = measure(app, client, product_id)
+    lowest.name_zh = "改名后的低碳水泥"
+    session.add(lowest)
+    session.commit()
+    _statements, _rows, renamed = measure(app, client, product_id)
+    set_certification_summary(
+        lowest.id,
+        session=session,
+        number=lowest.cert_number,
+        stars=1,
+        status="suspended",
+        valid_until=LATER,
+    )
+    session.commit()
+    _statements, _rows, suspended = measure(app, client, product_id)
+
+    assert "同类水泥 0</a>" in before
+    assert "改名后的低碳水泥</a>" in renamed and "同类水泥 0</a>" not in renamed
+    assert "改名后的低碳水泥" not in suspended and "同类水泥 10</a>" in suspended
