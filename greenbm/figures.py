@@ -159,6 +159,9 @@ def migrating(conn: Connection) -> Iterator[None]:
         _bump(conn, at_least=time.time_ns() // 1000)
 
 
+_COUNTER = select(FiguresVersion.value).where(FiguresVersion.id == 1)
+
+
 def figures_version(*, session: Session) -> int | None:
     """Return the change counter as this session sees it (None: no counter row, keep nothing)."""
     # Read once per transaction: a page keeps its own figures and those of its parts under it.
@@ -167,7 +170,9 @@ def figures_version(*, session: Session) -> int | None:
     read = session.info.get(_READ)
     if transaction is not None and read is not None and read[0] is transaction:
         return read[1]
-    value = session.exec(select(FiguresVersion.value).where(FiguresVersion.id == 1)).first()
+    # Core on the session's connection, one statement built once: every kept page and figure
+    # reads it, and the ORM's execution path costs several times the round trip here.
+    value = session.connection().execute(_COUNTER).scalar()
     session.info[_READ] = (session.get_transaction(), value)
     return value
 

@@ -19,9 +19,10 @@ LATER = date.today() + timedelta(days=900)
 # peer group, criteria, indicators and alternatives.
 BUDGET = 4
 AFTER_A_CHANGE = 4
-# Rows read: the counter, the product, its four indicator values, no EPD file (after a change
-# also the peer group, the criteria, four indicators and five alternatives).
-ROWS_BUDGET = 1 + 1 + 4 + 0
+# Rows the ORM reads: the product, its four indicator values, no EPD file (after a change also
+# the peer group, the criteria, four indicators and five alternatives). The counter's one row
+# is read through Core (greenbm/figures.py), which counting_rows does not see.
+ROWS_BUDGET = 1 + 4 + 0
 ROWS_AFTER_A_CHANGE = 1 + 1 + 4 + 5
 
 
