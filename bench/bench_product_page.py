@@ -181,8 +181,7 @@ def report(args, sides: dict, figures: dict, load_before) -> None:
         "",
         f"- Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average before: "
-        + " / ".join(f"{v:.2f}" for v in load_before)
-        + "; shared machine (other sessions' work ran too).",
+        + " / ".join(f"{v:.2f}" for v in load_before),
         f"- Baseline: {revisions['baseline']}",
         f"- This revision: {revisions['this revision']}",
         "- Server time: `/catalog/products/<id>` through the Flask test client, timed in the "
