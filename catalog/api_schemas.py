@@ -11,7 +11,8 @@ MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 20
 MAX_QUERY = 200
 _NUMBER = {"type": "number"}
-_DIVISION = string_enum(DIVISIONS, "GB/T 2260 code.")
+# The empty value is listed: the API reads `?division=` as no filter, as a form left blank.
+_DIVISION = string_enum([*DIVISIONS, ""], "GB/T 2260 code; empty: no filter.")
 # A manufacturer or plant recorded from another province's certificate has that region's code.
 _REGION = {
     "type": "string",
